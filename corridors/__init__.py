@@ -1,0 +1,20 @@
+"""corridors: corridor geometry in gradient-based optimization.
+
+Implements *Corridor Geometry in Gradient-Based Optimization* (Dherin & Rosca,
+2024, arXiv:2402.08818): where gradient descent follows gradient flow exactly
+(H g = 0), symbolic checks of the paper's statements on a given loss, numeric
+checks on large networks, and the Corridor Learning Rate.
+
+Every public name is re-exported here from a private module.
+"""
+
+from ._errors import CorridorsError, InvalidArgument, ParseError, UnsupportedFunction
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CorridorsError",
+    "InvalidArgument",
+    "ParseError",
+    "UnsupportedFunction",
+]
