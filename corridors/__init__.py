@@ -9,10 +9,46 @@ Every public name is re-exported here from a private module.
 """
 
 from ._errors import CorridorsError, InvalidArgument, ParseError, UnsupportedFunction
+from ._symbolic import (
+    ALLOWED_FUNCTIONS,
+    CLASSIFICATIONS,
+    GALLERY,
+    POINT_STATUSES,
+    CorridorComponent,
+    CorridorReport,
+    Derivatives,
+    GalleryLoss,
+    PieceAnalysis,
+    StatementCheck,
+    Verification,
+    ZeroTest,
+    analyze,
+    derivatives,
+    parse_loss,
+    verify,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    # symbolic core
+    "analyze",
+    "verify",
+    "derivatives",
+    "parse_loss",
+    "CorridorReport",
+    "CorridorComponent",
+    "PieceAnalysis",
+    "Derivatives",
+    "Verification",
+    "StatementCheck",
+    "ZeroTest",
+    "GALLERY",
+    "GalleryLoss",
+    "ALLOWED_FUNCTIONS",
+    "CLASSIFICATIONS",
+    "POINT_STATUSES",
+    # errors
     "CorridorsError",
     "InvalidArgument",
     "ParseError",
