@@ -28,7 +28,9 @@ BAD_LOSSES = [
 ]
 
 
-@pytest.mark.parametrize("loss, variables, error, fragment", BAD_LOSSES, ids=[str(b[0])[:25] for b in BAD_LOSSES])
+@pytest.mark.parametrize(
+    "loss, variables, error, fragment", BAD_LOSSES, ids=[f"{i}-{b[3]}" for i, b in enumerate(BAD_LOSSES)]
+)
 def test_bad_losses(loss, variables, error, fragment):
     with pytest.raises(error) as info:
         analyze(loss, variables)
