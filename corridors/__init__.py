@@ -27,6 +27,7 @@ from ._symbolic import (
     parse_loss,
     verify,
 )
+from ._optim import CLRAccumulateState, ScaleByCLRState, clr, clr_accumulate, scale_by_clr
 
 __version__ = "0.1.0"
 
@@ -53,4 +54,9 @@ __all__ = [
     "InvalidArgument",
     "ParseError",
     "UnsupportedFunction",
+    "scale_by_clr",
+    "clr",
+    "ScaleByCLRState",
+    "clr_accumulate",
+    "CLRAccumulateState",
 ]

@@ -2,4 +2,5 @@ import sys
 
 from ._cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # guarded: doctest collection imports this module
+    sys.exit(main())

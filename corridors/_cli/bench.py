@@ -1,0 +1,71 @@
+"""``corridors bench clr``: the paper's CLR experiments at CPU scale (digits, MLP/CNN).
+
+Writes loss curves and CLR-value plots (PNG), ``summary.csv`` and
+``summary.json`` into ``--out`` and prints the folder, a summary table and,
+line by line, where CLR wins and where it loses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+
+from .._errors import InvalidArgument
+
+_STUDIES = ("clr",)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "bench",
+        help="run a benchmark study (clr: CLR vs tuned SGD, Polyak SGD, Adam on digits)",
+        description=(
+            "Reproduce the paper's CLR experiments at CPU scale on scikit-learn's digits data: "
+            "CLR vs SGD with the best learning rate of a sweep, optax.polyak_sgd and Adam, "
+            "over several batch sizes (full batch included) and seeds."
+        ),
+    )
+    parser.add_argument("study", choices=_STUDIES, help="which study to run")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="mode", action="store_const", const="quick", help="MLP only, 300 steps (default)")
+    size.add_argument("--full", dest="mode", action="store_const", const="full", help="MLP and CNN, 4 batch sizes, 1000 steps (tens of minutes on 2 cores)")
+    parser.add_argument("--out", metavar="DIR", help="output folder (default: ./corridors-bench-clr-MODE)")
+    parser.add_argument("--seeds", metavar="N", type=_positive_int, help="number of seeds (default 3)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(handler=run_bench, mode="quick")
+
+
+def _positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def run_bench(args) -> int:
+    """Handler of ``corridors bench``; returns the exit status."""
+    from .._experiments import clr_study
+
+    if args.study != "clr":  # argparse's choices already enforce this
+        raise InvalidArgument(f"unknown study {args.study!r}")
+    config = {"quick": clr_study.QUICK, "full": clr_study.FULL, "tiny": clr_study.TINY}[args.mode]
+    if args.seeds is not None:
+        config = dataclasses.replace(config, seeds=args.seeds)
+    out = args.out or clr_study.default_out_dir(args.mode)
+    print(f"corridors bench clr --{args.mode}: writing into {out}", flush=True)
+    started = time.perf_counter()
+    summary = clr_study.run_study(config, out, progress=not args.no_progress, log=lambda line: None)
+    print(clr_study.format_table(summary["rows"]))
+    losses = [line for line in summary["verdicts"] if " LOSES " in line]
+    print(f"\nCLR (clr, clr_online) loses in {len(losses)} of {len(summary['verdicts'])} comparisons" + (":" if losses else "."))
+    for line in losses:
+        print("  " + line)
+    print(f"\nwall time {time.perf_counter() - started:.1f} s; output folder: {out}")
+    sys.stdout.flush()
+    return 0
