@@ -168,3 +168,10 @@ def test_report_forms():
     latex = report._repr_latex_()
     assert latex.startswith("$") and latex.endswith("$")
     assert isinstance(report.corridors[0].as_set([x, y]), sp.ConditionSet)
+
+
+def test_status_at_float_points_is_quick_and_exact():
+    # Regression: exact simplification at float points of log(exp(2x) + exp(2y)) used to stall.
+    report = analyze(sp.log(sp.exp(2 * x) + sp.exp(2 * y)), [x, y])
+    assert report.status_at((-1.1689599167734435, 2.093471198308933)) == "not-corridor"
+    assert report.status_at((2.608047823418535, 2.608047823418535)) == "corridor"

@@ -267,10 +267,22 @@ def _exact_number(value, name):
 
 
 def point_status(report, point) -> str:
-    """``corridor``, ``stationary``, ``not-corridor``, ``singular`` or ``unknown`` at ``point``."""
+    """``corridor``, ``stationary``, ``not-corridor``, ``singular`` or ``unknown`` at ``point``.
+
+    Exact arithmetic at the point runs under the report's time budget; past it
+    the status is ``unknown``.
+    """
+    pt = exact_point(point, report.variables)
+    try:
+        with TimeBudget(report.timeout).enforced("status_at"):
+            return _point_status(report, pt)
+    except BudgetExceeded:
+        return "unknown"
+
+
+def _point_status(report, pt) -> str:
     from .._errors import InvalidArgument
 
-    pt = exact_point(point, report.variables)
     value = report.loss.xreplace(pt)
     if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or (value.is_real is False):
         if _non_smooth_boundary(report, pt) is None:

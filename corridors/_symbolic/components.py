@@ -97,15 +97,19 @@ def _negate(verdict):
 
 
 def _is_zero_number(value) -> bool | None:
-    value = sp.simplify(value)
+    """Is an exact numeric expression zero? Evaluation first: simplify can stall on big rationals."""
+    value = sp.sympify(value)
     if value == 0:
         return True
-    if value.is_zero is False:
-        return False
+    if value.is_zero is not None:
+        return bool(value.is_zero)
     number = value.evalf(50)
-    if number.is_number and abs(number) > 1e-40:
+    if number.is_number and not number.has(sp.nan, sp.zoo) and abs(number) > 1e-40:
         return False
-    return None
+    simplified = sp.simplify(value)
+    if simplified == 0:
+        return True
+    return False if simplified.is_zero is False else None
 
 
 def sample_component(component_assignment, free, region, domain, *, count=4):

@@ -262,7 +262,7 @@ class _CorridorLine:
         simplified = [normalize(r, symbols) for r in residual]
         if all(r == 0 for r in simplified):
             return True, sp.S.Zero, "exact normalisation"
-        simplified = [normalize(_factor_radicands(r), symbols) for r in simplified]
+        simplified = [normalize(_factor_radicands(r, symbols), symbols) for r in simplified]
         kinks = sorted({a for r in simplified for a in r.atoms(sp.Abs) if a.has(*time.free_symbols)}, key=str)
         signs = {}
         for kink in kinks:
@@ -309,11 +309,52 @@ class _CorridorLine:
         return None, sp.Matrix(residual), "not reduced to 0 symbolically"
 
 
-def _factor_radicands(expr):
-    """sqrt(a²·b) → |a|·sqrt(b): factoring radicands exposes the kinks of distance functions."""
+def _factor_radicands(expr, variables=()):
+    """sqrt(a²·b) → |a|·sqrt(b): factoring radicands exposes the kinks of distance functions.
+
+    A radicand that contains an inner radical √P (P a polynomial) is first
+    reduced modulo s² = P, e.g. t²P − 2tP√P + P² = s²(t − s)², so that the
+    factorisation sees the square it only has modulo that relation.
+    """
+    inner = {
+        q.base for q in expr.atoms(sp.Pow)
+        if q.exp == sp.S.Half and variables and q.base.is_polynomial(*variables) and not q.base.is_number
+    }
+    s = sp.Dummy("s", positive=True)
+
+    def factored(radicand):
+        for polynomial in inner:
+            if not radicand.has(sp.sqrt(polynomial)):
+                continue
+            generators = (*variables, s)
+            in_s = sp.expand(radicand.xreplace({sp.sqrt(polynomial): s}))
+            if not in_s.is_polynomial(*generators):
+                continue
+            remainder = sp.reduced(in_s, [sp.expand(polynomial) - s**2], *generators)[1]
+            return sp.factor(remainder).xreplace({s: sp.sqrt(polynomial)})
+        return sp.factor(radicand)
+
+    def split_root(radicand, exponent):
+        """(Π bᵢ^kᵢ)^(m/2) = Π |bᵢ|^(kᵢm/2) for even kᵢ, √P^(kᵢm) for inner radicands P ≥ 0."""
+        if exponent.q != 2:
+            return radicand**exponent
+        outside, inside = sp.S.One, sp.S.One
+        for part in sp.Mul.make_args(radicand):
+            base, power = part.as_base_exp()
+            if power.is_integer and power.is_even:
+                outside *= sp.Abs(base) ** (power * exponent)
+            elif power.is_integer and base in inner:  # under a real root in the loss: P ≥ 0
+                outside *= sp.sqrt(base) ** (power * exponent.p)
+            elif part.is_positive:
+                outside *= part**exponent
+            else:
+                inside *= part
+        return outside * inside**exponent
+
     return expr.replace(
-        lambda e: e.is_Pow and e.exp.is_Rational and not e.exp.is_integer and not e.base.is_number,
-        lambda e: sp.factor(e.base) ** e.exp,
+        lambda e: e.is_Pow and e.exp.is_Rational and not e.exp.is_integer and not e.base.is_number
+        and e.base not in inner,
+        lambda e: split_root(factored(e.base), e.exp),
     )
 
 
