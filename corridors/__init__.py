@@ -28,10 +28,12 @@ from ._symbolic import (
     verify,
 )
 from ._optim import CLRAccumulateState, ScaleByCLRState, clr, clr_accumulate, scale_by_clr
+from . import numeric
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "numeric",
     # symbolic core
     "analyze",
     "verify",

@@ -1,0 +1,1 @@
+"""Private JAX backend of :mod:`corridors.numeric` (see that module for the API)."""
