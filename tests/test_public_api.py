@@ -14,6 +14,16 @@ def test_every_public_name_imports_and_has_a_docstring(name):
         assert obj.__doc__ and obj.__doc__.strip(), f"{name} has no docstring"
 
 
+@pytest.mark.parametrize("module", ["corridors.numeric", "corridors.strategies", "proofs"])
+def test_every_name_of_the_public_subpackages_imports(module):
+    import importlib
+
+    package = importlib.import_module(module)
+    assert package.__all__, f"{module} has an empty __all__"
+    for name in package.__all__:
+        assert hasattr(package, name), f"{module}.{name} is listed in __all__ but missing"
+
+
 def test_all_has_no_duplicates():
     assert len(corridors.__all__) == len(set(corridors.__all__))
 

@@ -1,0 +1,1 @@
+"""Testing layer: Hypothesis strategies for losses with known corridors."""

@@ -1,0 +1,39 @@
+"""Hypothesis strategies for property-testing claims about corridors.
+
+Each strategy draws a ``LossCase``: a loss (SymPy and JAX forms) together with
+its ground truth (classification, corridor, stationary points) that holds by
+construction, and strategies for points inside and outside its corridors.
+
+>>> from hypothesis import given
+>>> from corridors.strategies import partial_corridor_losses
+>>> @given(partial_corridor_losses(dim=2, kinds=["valley"]))
+... def test_valleys(case):
+...     assert case.classification == "partial" and case.corridor
+>>> test_valleys()
+"""
+
+from .._testing.cases import LossCase
+from .._testing.strategies import (
+    CORRIDOR_KINDS,
+    NON_CORRIDOR_KINDS,
+    PARTIAL_CORRIDOR_KINDS,
+    corridor_losses,
+    learning_rates,
+    non_corridor_losses,
+    partial_corridor_losses,
+    points,
+    step_counts,
+)
+
+__all__ = [
+    "CORRIDOR_KINDS",
+    "NON_CORRIDOR_KINDS",
+    "PARTIAL_CORRIDOR_KINDS",
+    "LossCase",
+    "corridor_losses",
+    "learning_rates",
+    "non_corridor_losses",
+    "partial_corridor_losses",
+    "points",
+    "step_counts",
+]

@@ -1,0 +1,202 @@
+"""Property tests of every statement, on losses drawn by ``corridors.strategies``.
+
+Each statement is checked by the symbolic route (``analyze`` / ``verify``) and the
+numeric route (``corridors.numeric``), and the two routes are cross-checked. The
+ground truth comes from the strategies' construction, never from the library.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import corridors
+from corridors import numeric
+from corridors.strategies import (
+    corridor_losses,
+    learning_rates,
+    non_corridor_losses,
+    partial_corridor_losses,
+    step_counts,
+)
+
+# Symbolic analysis and diffrax solves cost ~0.1–2 s per example: fewer examples than the profile.
+_BASE = settings().max_examples
+few = settings(max_examples=max(4, _BASE // 3), suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+some = settings(max_examples=max(6, _BASE // 2), suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+any_corridor = corridor_losses(dim=2) | corridor_losses(dim=3, kinds=["cone", "orthogonal-sum", "affine"])
+any_non_corridor = non_corridor_losses(dim=2) | non_corridor_losses(dim=3, kinds=["convex-quadratic"])
+any_partial = partial_corridor_losses(dim=2) | partial_corridor_losses(dim=3, kinds=["valley"])
+
+
+def with_point(cases, which="points_inside"):
+    return cases.flatmap(lambda case: st.tuples(st.just(case), getattr(case, which)))
+
+
+def as_array(point):
+    return jnp.asarray(point, dtype=jnp.float64)
+
+
+def symbolic_hg_at(report, point):
+    """H g from the symbolic report, evaluated at a float point (the piece that holds there)."""
+    exact = {v: sp.Rational(repr(float(c))) for v, c in zip(report.variables, point)}
+    for analysis in report.pieces:
+        if analysis.piece.region.xreplace(exact) is sp.true:
+            return np.array([float(e.xreplace(exact).evalf(30)) for e in analysis.derivatives.hg])
+    raise AssertionError(f"no piece holds at {point}")
+
+
+# --- the corridor characterisation: H g = 0 exactly on corridors ---------------------------
+@few
+@given(with_point(any_corridor))
+def test_corridor_losses_are_classified_everywhere_and_hg_vanishes(drawn):
+    case, point = drawn
+    report = corridors.analyze(case.expression, case.variables, timeout=30)
+    assert report.classification == case.classification == "everywhere"
+    assert report.status_at(point) == "corridor"
+    result = numeric.hg(case.jax_loss, as_array(point))
+    assert float(jnp.linalg.norm(result.hg)) <= 1e-9 * (1 + float(jnp.linalg.norm(result.grad)))
+
+
+@few
+@given(with_point(any_non_corridor, "points_outside"))
+def test_non_corridor_losses_have_only_stationary_points(drawn):
+    case, point = drawn
+    report = corridors.analyze(case.expression, case.variables, timeout=30)
+    assert report.classification == case.classification == "none"
+    assert report.status_at(point) == "not-corridor"
+    for stationary in case.stationary_points:
+        assert report.status_at(stationary) == "stationary"
+    assert float(jnp.linalg.norm(numeric.hg(case.jax_loss, as_array(point)).hg)) > 1e-6
+
+
+@few
+@given(any_partial.flatmap(lambda c: st.tuples(st.just(c), c.points_inside, c.points_outside)))
+def test_partial_corridor_losses_find_exactly_the_invariant_line(drawn):
+    case, on, off = drawn
+    report = corridors.analyze(case.expression, case.variables, timeout=30)
+    assert report.classification == case.classification == "partial"
+    (corridor,) = report.corridors
+    assert corridor.dimension == 1
+    # The found component and the true corridor are the same set: the true equations hold on it.
+    for equation in case.corridor:
+        assert sp.simplify((equation.lhs - equation.rhs).xreplace(corridor.assignment)) == 0
+    assert report.status_at(on) == "corridor"
+    assert report.status_at(off) == "not-corridor"
+    assert float(jnp.linalg.norm(numeric.hg(case.jax_loss, as_array(on)).hg)) <= 1e-9
+    assert float(jnp.linalg.norm(numeric.hg(case.jax_loss, as_array(off)).hg)) > 1e-6
+
+
+# --- the two routes agree -------------------------------------------------------------------
+@some
+@given(st.one_of(with_point(any_corridor), with_point(any_non_corridor, "points_outside"),
+                 with_point(any_partial, "points_outside")))
+def test_symbolic_and_numeric_hg_agree(drawn):
+    case, point = drawn
+    report = corridors.analyze(case.expression, case.variables, timeout=30)
+    expected = symbolic_hg_at(report, point)
+    actual = np.asarray(numeric.hg(case.jax_loss, as_array(point)).hg)
+    np.testing.assert_allclose(actual, expected, rtol=1e-8, atol=1e-10)
+    # and against the library's own bridge from SymPy to JAX
+    bridged = numeric.lambdify_loss(case.expression, case.variables)
+    np.testing.assert_allclose(np.asarray(numeric.hg(bridged, as_array(point)).hg), expected, rtol=1e-8, atol=1e-10)
+
+
+# --- Lemma 2.8: d/dt g(θ(t)) = −H g ---------------------------------------------------------
+@some
+@given(st.one_of(with_point(any_non_corridor, "points_outside"), with_point(any_partial, "points_outside")))
+def test_gradient_changes_at_rate_minus_hg_along_the_flow(drawn):
+    case, point = drawn
+    theta = as_array(point)
+    grad = jax.grad(case.jax_loss)
+    g = grad(theta)
+    eps = 1e-5  # central difference along the flow direction −g: error O(eps²)
+    rate = (grad(theta - eps * g) - grad(theta + eps * g)) / (2 * eps)
+    hg = numeric.hg(case.jax_loss, theta).hg
+    np.testing.assert_allclose(rate, -hg, rtol=1e-5, atol=1e-7)
+
+
+@few
+@given(any_corridor | any_non_corridor | any_partial)
+def test_symbolic_statements_hold(case):
+    verification = corridors.verify(case.expression, case.variables, timeout=30)
+    assert verification.holds is True, str(verification)
+    has_corridor = case.classification != "none"
+    assert all(c.vacuous is (not has_corridor) for key in "bcdg" for c in verification[key])
+
+
+# --- linear decrease and GD = GF on corridors ----------------------------------------------
+def _short_step(case, point, h, n):
+    """Shrink h so that n steps travel at most 0.2 < the strategies' 0.25 margin from kinks."""
+    speed = float(jnp.linalg.norm(jax.grad(case.jax_loss)(as_array(point))))
+    assume(speed > 1e-6)
+    return min(h, 0.2 / (n * speed))
+
+
+@few
+@given(with_point(any_corridor), learning_rates(min_value=1e-2, max_value=2.0), step_counts(max_value=6))
+def test_gd_equals_gf_on_corridors_for_any_h_and_n(drawn, h, n):
+    case, point = drawn
+    h = _short_step(case, point, h, n)
+    result = numeric.gd_vs_gf(case.jax_loss, as_array(point), h, n)
+    tolerance = 10 * float(jnp.max(result.gf_error)) + 1e-9
+    assert float(jnp.max(result.drift)) <= tolerance
+    # E decreases linearly: E(θₙ) = E(θ₀) − n h ‖g₀‖²
+    g0 = jax.grad(case.jax_loss)(as_array(point))
+    expected = result.loss_gd[0] - h * jnp.arange(n + 1) * jnp.sum(g0**2)
+    np.testing.assert_allclose(result.loss_gd, expected, rtol=1e-10, atol=1e-10)
+
+
+@settings(few, max_examples=max(3, _BASE // 5))
+@given(with_point(any_non_corridor, "points_outside"))
+def test_one_step_gap_is_second_order_off_corridors(drawn):
+    case, point = drawn
+    theta = as_array(point)
+    # Small steps keep the O(h³) term out of the fit; tight tolerances keep the integrator's
+    # error (~rtol·‖θ‖) far below the h² gap.
+    steps = np.array([1e-3, 5e-4, 2.5e-4])
+    gaps = np.array([
+        float(numeric.gd_vs_gf(case.jax_loss, theta, h, 1, rtol=1e-13, atol=1e-15).drift[1]) for h in steps
+    ])
+    slope = np.polyfit(np.log(steps), np.log(gaps), 1)[0]
+    assert abs(slope - 2) < 0.1  # the gap is O(h²) ...
+    predicted = 0.5 * steps[-1] ** 2 * float(jnp.linalg.norm(numeric.hg(case.jax_loss, theta).hg))
+    assert gaps[-1] == pytest.approx(predicted, rel=0.05)  # ... with constant ½‖H g‖
+
+
+# --- the corridor learning rate -------------------------------------------------------------
+@some
+@given(with_point(any_corridor), st.floats(0.01, 1.0))
+def test_clr_step_lands_on_the_target_level_in_one_step(drawn, fraction):
+    case, point = drawn
+    theta = as_array(point)
+    value, grad = jax.value_and_grad(case.jax_loss)(theta)
+    sq_norm = float(jnp.sum(grad**2))
+    assume(sq_norm > 1e-6)
+    # A target the corridor reaches: at most 0.2 of travel, inside the strategies' margin.
+    travel = fraction * 0.2
+    target = float(value) - travel * np.sqrt(sq_norm)
+    optimizer = corridors.clr(target=target, max_learning_rate=1e6)
+    updates, state = optimizer.update(grad, optimizer.init(theta), theta, value=value)
+    landed = optax.apply_updates(theta, updates)
+    assert float(case.jax_loss(landed)) == pytest.approx(target, abs=1e-9)
+    assert bool(state.capped) is False
+
+
+@some
+@given(st.one_of(with_point(any_corridor), with_point(any_non_corridor, "points_outside")), st.floats(0.1, 10.0))
+def test_clr_with_target_zero_is_the_polyak_step(drawn, cap):
+    case, point = drawn
+    theta = as_array(point)
+    value, grad = jax.value_and_grad(case.jax_loss)(theta)
+    assume(float(value) > 0)
+    clr = corridors.clr(target=0.0, max_learning_rate=cap)
+    ours, _ = clr.update(grad, clr.init(theta), theta, value=value)
+    polyak = optax.polyak_sgd(max_learning_rate=cap, f_min=0.0, eps=0.0)
+    theirs, _ = polyak.update(grad, polyak.init(theta), theta, value=value)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
