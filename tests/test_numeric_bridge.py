@@ -31,20 +31,44 @@ POINTS = [(2.5, 1.7), (-1.9, 2.2), (3.0, -2.6)]
 STEPS = [(0.05, 10), (0.25, 2), (0.5, 1)]
 
 
-def _classify(expr):
+def _analyze(expr):
     import corridors  # the symbolic core; imported here so a missing analyze fails only this file
 
-    return corridors.analyze(expr, [x, y]).classification
+    return corridors.analyze(expr, [x, y])
 
 
 @pytest.fixture(scope="module")
-def classifications():
-    return {name: _classify(expr) for name, expr in LOSSES.items()}
+def reports():
+    return {name: _analyze(expr) for name, expr in LOSSES.items()}
+
+
+@pytest.fixture(scope="module")
+def classifications(reports):
+    return {name: report.classification for name, report in reports.items()}
 
 
 def test_some_losses_are_classified_everywhere_and_some_none(classifications):
     assert {"linear", "cone", "l1"} <= {n for n, c in classifications.items() if c == "everywhere"}
     assert "log_sum_exp" not in {n for n, c in classifications.items() if c == "everywhere"}
+
+
+def test_numeric_drift_vanishes_on_the_corridors_found_symbolically(reports):
+    partial = {name: report for name, report in reports.items() if report.classification == "partial"}
+    assert {"log_sum_exp", "parabola"} <= set(partial)
+    for name, report in partial.items():
+        _follow_corridors(name, report)
+
+
+def _follow_corridors(name, report):
+    loss = numeric.lambdify_loss(LOSSES[name], [x, y])
+    for corridor in report.corridors:
+        free = {v: sp.Rational(7, 10) for v in report.variables if v not in corridor.assignment}
+        point = [float(corridor.assignment.get(v, v).xreplace(free)) for v in report.variables]
+        theta = jnp.asarray(point, dtype=jnp.float64)
+        result = numeric.gd_vs_gf(loss, theta, 0.1, 5)
+        assert float(result.drift.max()) <= 1e-8 + 10 * float(result.gf_error.max()), (name, point, str(result))
+        off = numeric.indicators(loss, theta + jnp.asarray([0.0, 0.5]), 0.1)
+        assert float(off.gap_ratio) > 1e-6  # and leaving the corridor breaks it
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))
