@@ -28,6 +28,7 @@ from ._symbolic import (
     verify,
 )
 from ._optim import CLRAccumulateState, ScaleByCLRState, clr, clr_accumulate, scale_by_clr
+from ._plotting import plot_corridors
 from . import numeric
 
 __version__ = "0.1.0"
@@ -61,4 +62,5 @@ __all__ = [
     "ScaleByCLRState",
     "clr_accumulate",
     "CLRAccumulateState",
+    "plot_corridors",
 ]

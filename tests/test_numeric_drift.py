@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from corridors import numeric
+from smooth_network import smooth, smooth_problem_data  # noqa: E402 - tests/ is on sys.path
 
 DIM = 100_000
 
@@ -21,10 +22,6 @@ def hinge(w, x, y):
     return jnp.mean(jax.nn.relu(1.0 - y * (x @ w)))
 
 
-def smooth(params, x, y):
-    """A small tanh network: no corridor (H g ≠ 0)."""
-    h = jnp.tanh(x @ params["w1"] + params["b1"])
-    return jnp.mean((h @ params["w2"] - y) ** 2) + 0.1 * jnp.sum(params["w1"] ** 4)
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +69,7 @@ def test_piecewise_linear_hinge_loss_inside_one_piece(hinge_problem):
 
 @pytest.fixture(scope="module")
 def smooth_problem():
-    keys = jax.random.split(jax.random.PRNGKey(2), 4)
-    params = {
-        "w1": jax.random.normal(keys[0], (3, 8)) / np.sqrt(3),
-        "b1": 0.1 * jax.random.normal(keys[1], (8,)),
-        "w2": jax.random.normal(keys[2], (8, 2)) / np.sqrt(8),
-    }
-    x = jax.random.normal(keys[3], (16, 3))
-    y = jnp.stack([jnp.sin(x[:, 0]), x[:, 1] * x[:, 2]], axis=1)
-    return params, x, y
+    return smooth_problem_data()
 
 
 def test_first_step_drift_is_second_order_with_constant_half_norm_hg(smooth_problem):

@@ -7,25 +7,14 @@ import numpy as np
 import pytest
 
 from corridors import InvalidArgument, numeric
+from smooth_network import smooth, smooth_problem_data  # noqa: E402 - tests/ is on sys.path
 
 
-def smooth(params, x, y):
-    """A small tanh network: no corridor (H g ≠ 0)."""
-    h = jnp.tanh(x @ params["w1"] + params["b1"])
-    return jnp.mean((h @ params["w2"] - y) ** 2) + 0.1 * jnp.sum(params["w1"] ** 4)
 
 
 @pytest.fixture(scope="module")
 def smooth_problem():
-    keys = jax.random.split(jax.random.PRNGKey(2), 4)
-    params = {
-        "w1": jax.random.normal(keys[0], (3, 8)) / np.sqrt(3),
-        "b1": 0.1 * jax.random.normal(keys[1], (8,)),
-        "w2": jax.random.normal(keys[2], (8, 2)) / np.sqrt(8),
-    }
-    x = jax.random.normal(keys[3], (16, 3))
-    y = jnp.stack([jnp.sin(x[:, 0]), x[:, 1] * x[:, 2]], axis=1)
-    return params, x, y
+    return smooth_problem_data()
 
 
 def test_float32_runs_in_float32(smooth_problem):
@@ -70,3 +59,9 @@ def test_invalid_arguments(kwargs, match):
     call.update(kwargs)
     with pytest.raises(InvalidArgument, match=match):
         numeric.gd_vs_gf(lambda t: jnp.sum(t**2), jnp.ones(2), **call)
+
+
+def test_mixed_dtype_params_get_a_clear_error():
+    params = {"w": jnp.ones(3, dtype=jnp.float64), "b": jnp.ones(2, dtype=jnp.float32)}
+    with pytest.raises(InvalidArgument, match="mix floating dtypes"):
+        numeric.gd_vs_gf(lambda p: jnp.sum(p["w"] ** 2) + jnp.sum(p["b"] ** 2), params, 0.1, 2)

@@ -14,7 +14,7 @@ import sys
 from .._errors import CorridorsError
 
 # Modules of this package that provide a sub-command, in help order.
-_SUBCOMMANDS = ("check", "bench", "prove")
+_SUBCOMMANDS = ("check", "bench", "prove", "demo")
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in corridors, not in the input

@@ -168,6 +168,13 @@ def gd_vs_gf(
             f"solver must be an explicit adaptive diffrax solver (e.g. diffrax.Tsit5(), "
             f"diffrax.Dopri8()), got {type(solver).__name__}"
         )
+    dtypes = sorted({str(jnp.asarray(leaf).dtype) for leaf in jax.tree.leaves(params)})
+    if len(dtypes) > 1:
+        # diffrax's solver state needs one dtype; mixed leaves fail deep inside it otherwise.
+        raise InvalidArgument(
+            f"params mix floating dtypes {', '.join(dtypes)}; cast every leaf to one dtype, e.g. "
+            "jax.tree.map(lambda a: a.astype(jnp.float64), params)"
+        )
     dtype = params_dtype(params)
     default_rtol, default_atol = default_tolerances(dtype)
     rtol = default_rtol if rtol is None else rtol

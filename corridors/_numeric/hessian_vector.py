@@ -58,7 +58,8 @@ def hg(loss, params, *args, **kwargs) -> HgResult:
         loss: ``loss(params, *args, **kwargs)`` returning a real scalar.
         params: a pytree of real floating arrays (for an equinox model, pass
             ``eqx.partition(model, eqx.is_inexact_array)[0]``).
-        *args, **kwargs: passed to ``loss`` unchanged (data batches, ...); not differentiated.
+        *args: passed to ``loss`` unchanged (data batches, ...); not differentiated.
+        **kwargs: keyword arguments of ``loss``, passed unchanged; not differentiated.
 
     Returns:
         An :class:`HgResult` with ``value``, ``grad`` and ``hg``.

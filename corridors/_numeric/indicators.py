@@ -116,7 +116,8 @@ def indicators(loss, params, learning_rate, *args, **kwargs) -> Indicators:
         loss: ``loss(params, *args, **kwargs)`` returning a real scalar.
         params: pytree of real floating arrays, the point ``θ``.
         learning_rate: ``h > 0`` (may be traced under jit).
-        *args, **kwargs: passed to ``loss`` (a data batch, ...).
+        *args: passed to ``loss`` (a data batch, ...).
+        **kwargs: keyword arguments of ``loss``.
 
     Returns:
         :class:`Indicators`.

@@ -115,9 +115,9 @@ def corridor_losses(*, dim: int = 2, kinds=None):
 
     Kinds: ``affine`` (a·θ + b, a ≠ 0: g constant); ``cone`` (c‖θ − p‖ + d: ‖g‖ = c);
     ``subspace-distance`` (c·dist(θ, affine subspace) + d); ``sphere-distance``
-    (c·|‖θ − p‖ − R| + d); ``orthogonal-sum`` (corridor losses of disjoint coordinate
+    (c·dist(θ, sphere of radius R about p) + d); ``orthogonal-sum`` (corridor losses of disjoint coordinate
     blocks added: H g is block-diagonal with zero blocks); ``piecewise-linear``
-    (Σⱼ |aⱼ·θ − bⱼ|: linear on every piece). Points inside keep a margin from kinks.
+    (Σⱼ abs(aⱼ·θ − bⱼ): linear on every piece). Points inside keep a margin from kinks.
 
     >>> from hypothesis import given
     >>> @given(corridor_losses(dim=3, kinds=["cone"]))
