@@ -17,6 +17,9 @@ def test_tiny_study_writes_plots_and_tables(tmp_path, capsys):
     assert run_bench(args) == 0
     printed = capsys.readouterr().out
     assert str(out) in printed and "loses in" in printed
+    # --no-progress: one line per finished run instead of a bar (2 batch sizes x 5 methods).
+    run_lines = [line for line in printed.splitlines() if line.startswith("[")]
+    assert len(run_lines) == 10 and run_lines[0].startswith("[1/10] mlp batch=64 sgd:")
     for name in ("summary.csv", "summary.json", "curves.npz", "loss_mlp.png", "clr_value_mlp.png"):
         assert (out / name).stat().st_size > 0, name
     with open(out / "summary.csv") as handle:

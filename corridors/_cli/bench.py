@@ -32,7 +32,7 @@ def register(subparsers) -> None:
     size.add_argument("--full", dest="mode", action="store_const", const="full", help="MLP and CNN, 4 batch sizes, 1000 steps (tens of minutes on 2 cores)")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: ./corridors-bench-clr-MODE)")
     parser.add_argument("--seeds", metavar="N", type=_positive_int, help="number of seeds (default 3)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (a line per finished run instead)")
     parser.set_defaults(handler=run_bench, mode="quick")
 
 
@@ -60,7 +60,9 @@ def run_bench(args) -> int:
     out = args.out or clr_study.default_out_dir(args.mode)
     print(f"corridors bench clr --{args.mode}: writing into {out}", flush=True)
     started = time.perf_counter()
-    summary = clr_study.run_study(config, out, progress=not args.no_progress, log=lambda line: None)
+    # Without a bar, say when each run finishes: the full study takes tens of minutes.
+    on_run = (lambda line: print(line, flush=True)) if args.no_progress else None
+    summary = clr_study.run_study(config, out, progress=not args.no_progress, log=lambda line: None, on_run=on_run)
     print(clr_study.format_table(summary["rows"]))
     losses = [line for line in summary["verdicts"] if " LOSES " in line]
     print(f"\nCLR (clr, clr_online) loses in {len(losses)} of {len(summary['verdicts'])} comparisons" + (":" if losses else "."))

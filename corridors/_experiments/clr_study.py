@@ -173,10 +173,20 @@ def _nan_to_inf(a):
     return np.where(np.isfinite(a), a, np.inf)
 
 
-def run_study(config: StudyConfig, out_dir, *, progress: bool = True, log: Callable[[str], None] = print) -> dict:
+def run_study(
+    config: StudyConfig,
+    out_dir,
+    *,
+    progress: bool = True,
+    log: Callable[[str], None] = print,
+    on_run: Optional[Callable[[str], None]] = None,
+) -> dict:
     """Run the study, write plots, ``summary.csv`` / ``summary.json`` / ``curves.npz`` into ``out_dir``.
 
-    Returns the JSON summary as a dict (config, rows, verdicts, wall time).
+    ``progress`` shows a tqdm bar; ``on_run``, if given, receives one line per
+    finished (model, batch size, method) run, for logs where a bar is no use.
+    ``log`` receives the verdict lines. Returns the JSON summary as a dict
+    (config, rows, verdicts, wall time).
     """
     config.validate()
     import equinox as eqx
@@ -199,7 +209,7 @@ def run_study(config: StudyConfig, out_dir, *, progress: bool = True, log: Calla
     curves: dict[str, np.ndarray] = {}
     rows: list[dict] = []
     bar = tqdm(jobs, desc="bench clr", unit="run", disable=not progress, dynamic_ncols=True)
-    for model_name, batch_size, method_name in bar:
+    for job_number, (model_name, batch_size, method_name) in enumerate(bar, 1):
         bs = n if batch_size in (0,) or batch_size >= n else batch_size
         bar.set_postfix_str(f"{model_name} batch={bs} {method_name}")
         keys = jax.random.split(jax.random.PRNGKey(0), config.seeds)
@@ -215,6 +225,11 @@ def run_study(config: StudyConfig, out_dir, *, progress: bool = True, log: Calla
             trainer(stacked, idx, jnp.asarray(hps, jnp.float32), x, y)
         )  # shapes: (hp, seed, steps), (hp, seed, steps), (hp, seed, blocks + 1), (hp, seed)
         wall = (time.perf_counter() - t0) / len(hps)
+        if on_run is not None:
+            on_run(
+                f"[{job_number}/{len(jobs)}] {model_name} batch={bs} {method_name}: {len(hps)} x {config.seeds} runs "
+                f"in {time.perf_counter() - t0:.1f} s ({time.perf_counter() - started:.0f} s so far)"
+            )
         for h_i, hp in enumerate(hps):
             key = f"{model_name}/{bs}/{method_name}/{hp:g}"
             curves[key + "/eval_loss"] = evals[h_i]
