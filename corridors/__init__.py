@@ -27,7 +27,16 @@ from ._symbolic import (
     parse_loss,
     verify,
 )
-from ._optim import CLRAccumulateState, ScaleByCLRState, clr, clr_accumulate, scale_by_clr
+from ._optim import (
+    CLRAccumulateState,
+    ScaleByCLROnlineState,
+    ScaleByCLRState,
+    clr,
+    clr_accumulate,
+    clr_online,
+    scale_by_clr,
+    scale_by_clr_online,
+)
 from ._plotting import plot_corridors
 from . import numeric
 
@@ -62,5 +71,8 @@ __all__ = [
     "ScaleByCLRState",
     "clr_accumulate",
     "CLRAccumulateState",
+    "clr_online",
+    "scale_by_clr_online",
+    "ScaleByCLROnlineState",
     "plot_corridors",
 ]

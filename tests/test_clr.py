@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import corridors
-from corridors import InvalidArgument, ScaleByCLRState, clr, clr_accumulate, scale_by_clr
+from corridors import InvalidArgument, ScaleByCLRState, clr, clr_accumulate, clr_online, scale_by_clr
 
 # --- helpers -----------------------------------------------------------------
 
@@ -336,7 +336,9 @@ def test_accumulation_rejects_bad_every_k(bad):
 
 
 def test_public_names():
-    for name in ("scale_by_clr", "clr", "ScaleByCLRState", "clr_accumulate", "CLRAccumulateState"):
+    names = ("scale_by_clr", "clr", "ScaleByCLRState", "clr_accumulate", "CLRAccumulateState",
+             "clr_online", "scale_by_clr_online", "ScaleByCLROnlineState")
+    for name in names:
         assert name in corridors.__all__ and hasattr(corridors, name)
 
 
@@ -344,8 +346,6 @@ def test_public_names():
 
 
 def test_online_target_step_is_between_damped_and_plain_clr():
-    from corridors._optim.online import clr_online
-
     params = _mlp_params(jax.random.PRNGKey(6))
     x, y = _data(jax.random.PRNGKey(7))
     rho = 0.5
@@ -362,8 +362,6 @@ def test_online_target_step_is_between_damped_and_plain_clr():
 
 
 def test_online_target_with_fraction_zero_is_clr_and_skips_nan():
-    from corridors._optim.online import clr_online
-
     g = jnp.array([1.0, 2.0])
     ref, _ = clr(max_learning_rate=3.0).update(g, clr().init(g), value=2.0)
     opt = clr_online(fraction=0.0, max_learning_rate=3.0)

@@ -103,8 +103,7 @@ def _methods():
     import jax.numpy as jnp
     import optax
 
-    from .._optim import clr
-    from .._optim.online import clr_online
+    from .._optim import clr, clr_online
 
     nan = lambda state: jnp.array(jnp.nan, jnp.float32)  # noqa: E731
     return {

@@ -140,8 +140,8 @@ def scale_by_clr_online(
 
     Example:
       >>> import jax.numpy as jnp
-      >>> from corridors._optim.online import scale_by_clr_online
-      >>> opt = scale_by_clr_online(fraction=0.5, max_learning_rate=10.0)
+      >>> import corridors
+      >>> opt = corridors.scale_by_clr_online(fraction=0.5, max_learning_rate=10.0)
       >>> g = jnp.array([1.0])
       >>> state = opt.init(g)
       >>> _, state = opt.update(g, state, value=4.0)  # target 0.5 * 4
@@ -179,9 +179,9 @@ def clr_online(
 
     Example:
       >>> import jax, jax.numpy as jnp, optax
-      >>> from corridors._optim.online import clr_online
+      >>> import corridors
       >>> loss = lambda p: jnp.sum(p ** 2)
-      >>> opt = clr_online(max_learning_rate=1.0)
+      >>> opt = corridors.clr_online(max_learning_rate=1.0)
       >>> params = jnp.array([1.0, 2.0])
       >>> state = opt.init(params)
       >>> for _ in range(40):
