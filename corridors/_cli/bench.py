@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     parser.add_argument("study", choices=_STUDIES, help="which study to run")
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", dest="mode", action="store_const", const="quick", help="MLP only, 300 steps (default)")
-    size.add_argument("--full", dest="mode", action="store_const", const="full", help="MLP and CNN, 4 batch sizes, 1000 steps (tens of minutes on 2 cores)")
+    size.add_argument("--full", dest="mode", action="store_const", const="full", help="MLP and CNN, 4 batch sizes, 1000 steps (about 1.5 h on 2 cores)")
     parser.add_argument("--out", metavar="DIR", help="output folder (default: ./corridors-bench-clr-MODE)")
     parser.add_argument("--seeds", metavar="N", type=_positive_int, help="number of seeds (default 3)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (a line per finished run instead)")
@@ -60,7 +60,7 @@ def run_bench(args) -> int:
     out = args.out or clr_study.default_out_dir(args.mode)
     print(f"corridors bench clr --{args.mode}: writing into {out}", flush=True)
     started = time.perf_counter()
-    # Without a bar, say when each run finishes: the full study takes tens of minutes.
+    # Without a bar, say when each run finishes: the full study takes about 1.5 h.
     on_run = (lambda line: print(line, flush=True)) if args.no_progress else None
     summary = clr_study.run_study(config, out, progress=not args.no_progress, log=lambda line: None, on_run=on_run)
     print(clr_study.format_table(summary["rows"]))

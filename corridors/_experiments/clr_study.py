@@ -223,11 +223,12 @@ def run_study(
         values, clr_steps, evals, acc = jax.device_get(
             trainer(stacked, idx, jnp.asarray(hps, jnp.float32), x, y)
         )  # shapes: (hp, seed, steps), (hp, seed, steps), (hp, seed, blocks + 1), (hp, seed)
-        wall = (time.perf_counter() - t0) / len(hps)
+        elapsed = time.perf_counter() - t0
+        wall = elapsed / len(hps)
         if on_run is not None:
             on_run(
                 f"[{job_number}/{len(jobs)}] {model_name} batch={bs} {method_name}: {len(hps)} x {config.seeds} runs "
-                f"in {time.perf_counter() - t0:.1f} s ({time.perf_counter() - started:.0f} s so far)"
+                f"in {elapsed:.1f} s ({time.perf_counter() - started:.0f} s so far)"
             )
         for h_i, hp in enumerate(hps):
             key = f"{model_name}/{bs}/{method_name}/{hp:g}"
