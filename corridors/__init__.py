@@ -12,6 +12,7 @@ from ._errors import CorridorsError, InvalidArgument, ParseError, UnsupportedFun
 from ._symbolic import (
     ALLOWED_FUNCTIONS,
     CLASSIFICATIONS,
+    DEFAULT_TIMEOUT,
     GALLERY,
     POINT_STATUSES,
     CorridorComponent,
@@ -22,6 +23,7 @@ from ._symbolic import (
     StatementCheck,
     Verification,
     ZeroTest,
+    algebra_engine,
     analyze,
     derivatives,
     parse_loss,
@@ -47,6 +49,8 @@ __all__ = [
     # symbolic core
     "analyze",
     "verify",
+    "algebra_engine",
+    "DEFAULT_TIMEOUT",
     "derivatives",
     "parse_loss",
     "CorridorReport",

@@ -58,7 +58,6 @@ def test_gallery_is_the_default():
         ["check", "foo(x)"],
         ["check", "x +"],
         ["check", ""],
-        ["check", "x + z", "--vars", "x,y"],
         ["check", "x + y", "--at", "x=1"],
         ["check", "x + y", "--at", "x=nan,y=1"],
         ["check", "x + y", "--at", "x=1,y=2,w=3"],

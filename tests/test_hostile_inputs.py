@@ -18,7 +18,6 @@ BAD_LOSSES = [
     (sp.Derivative(x**2, x), [x], UnsupportedFunction, "Derivative"),
     (x + sp.I * y, [x, y], InvalidArgument, "complex"),
     (x + sp.oo, [x], InvalidArgument, "infinite"),
-    (x + y, [x], InvalidArgument, "not among the variables"),
     (x + y, [x, x, y], InvalidArgument, "twice"),
     (sp.Integer(3), None, InvalidArgument, "no variables"),
     (object(), [x], InvalidArgument, "SymPy expression"),
@@ -33,7 +32,7 @@ BAD_LOSSES = [
 )
 def test_bad_losses(loss, variables, error, fragment):
     with pytest.raises(error) as info:
-        analyze(loss, variables)
+        analyze(loss, variables, timeout=120)
     assert fragment.lower() in str(info.value).lower()
 
 
@@ -58,20 +57,20 @@ BAD_POINTS = [
 
 @pytest.mark.parametrize("point, fragment", BAD_POINTS)
 def test_bad_points(point, fragment):
-    report = analyze(x * y, [x, y])
+    report = analyze(x * y, [x, y], timeout=120)
     with pytest.raises(InvalidArgument, match=fragment):
         report.status_at(point)
 
 
 def test_point_outside_the_domain():
-    report = analyze(sp.log(x) + y, [x, y])
+    report = analyze(sp.log(x) + y, [x, y], timeout=120)
     with pytest.raises(InvalidArgument, match="not defined"):
         report.status_at({x: -1, y: 0})
 
 
 def test_non_real_symbols_are_treated_as_real():
     a, b = sp.symbols("a b")  # no assumptions
-    report = analyze(a + b**2, [a, b])
+    report = analyze(a + b**2, [a, b], timeout=120)
     assert report.classification == "partial"
     assert report.status_at({a: 1, b: 0}) == "corridor"
     assert report.status_at({"a": 1, "b": 0}) == "corridor"

@@ -34,7 +34,7 @@ STEPS = [(0.05, 10), (0.25, 2), (0.5, 1)]
 def _analyze(expr):
     import corridors  # the symbolic core; imported here so a missing analyze fails only this file
 
-    return corridors.analyze(expr, [x, y])
+    return corridors.analyze(expr, [x, y], timeout=120)
 
 
 @pytest.fixture(scope="module")

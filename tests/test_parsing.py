@@ -90,9 +90,11 @@ def test_nothing_is_executed(tmp_path):
     assert not canary.exists()
 
 
-def test_unknown_and_reserved_variables():
-    with pytest.raises(ParseError, match="unknown variable 'z'"):
-        parse_loss("x + z", ["x", "y"])
+def test_other_names_are_parameters_and_reserved_names_are_refused():
+    # Names that are not variables are real parameters (data), not errors.
+    loss, variables = parse_loss("x + z", ["x", "y"])
+    assert [v.name for v in variables] == ["x", "y"]
+    assert {s.name for s in loss.free_symbols} == {"x", "z"}
     with pytest.raises(ParseError, match="reserved"):
         parse_loss("x", ["exp"])
     with pytest.raises(ParseError, match="twice"):

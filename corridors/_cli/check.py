@@ -89,7 +89,11 @@ def _gallery(as_json: bool, verify: bool, timeout: float) -> int:
         if len(report.corridors) > 2:
             corridors += f"; … ({len(report.corridors)} in all)"
         suffix = {True: "  [statements hold]", False: "  [a statement FAILS]", None: "  [undecided]"}.get(verified, "") if verify else ""
-        text = example.text if not example.variables or len(example.text) < 44 else example.text[:43] + "…"
+        text = example.text
+        named = {v for v in example.variables if v in text}
+        if named != set(example.variables):  # e.g. the distance to the z-axis: say z is a variable too
+            text += f" in ({', '.join(example.variables)})"
+        text = text if len(text) < 44 else text[:43] + "…"
         print(f"{text:<45} {example.family:<19} {report.classification + mark:<14} {example.expected:<10} "
               f"{report.seconds:>5.2f}s  {corridors or '—'}{suffix}")
     matches = sum(report.classification == example.expected for example, report, _ in rows)

@@ -180,14 +180,14 @@ def _mask(condition, symbols, X, Y) -> np.ndarray:
 
 def _evaluate(report, X, Y):
     """``E``, ``g_x``, ``g_y`` on the grid, piece by piece from the analysis' own formulas."""
-    symbols = report.variables
+    symbols = report.piece_variables
     value = np.full(X.shape, np.nan)
     gx = np.full(X.shape, np.nan)
     gy = np.full(X.shape, np.nan)
     if not report.pieces:  # the analysis stopped early (e.g. timeout): fall back to the loss alone
-        value = _numeric(report.loss, symbols, X, Y)
-        gx = _numeric(sp.diff(report.loss, symbols[0]), symbols, X, Y)
-        gy = _numeric(sp.diff(report.loss, symbols[1]), symbols, X, Y)
+        value = _numeric(report.piece_loss, symbols, X, Y)
+        gx = _numeric(sp.diff(report.piece_loss, symbols[0]), symbols, X, Y)
+        gy = _numeric(sp.diff(report.piece_loss, symbols[1]), symbols, X, Y)
         return value, gx, gy
     for analysis in report.pieces:
         inside = _mask(analysis.piece.region, symbols, X, Y) & np.isnan(value)

@@ -11,10 +11,11 @@ import dataclasses
 
 import sympy as sp
 
+from .algebraic.models import AlgebraicModel, algebraic_model
 from .budget import TimeBudget
 from .zero_test import ZeroTest, all_zero, normalize
 
-__all__ = ["Derivatives", "derivatives", "gradient", "hessian"]
+__all__ = ["Derivatives", "derivatives", "gradient", "hessian", "loss_derivatives"]
 
 
 def gradient(expr, variables) -> sp.ImmutableMatrix:
@@ -40,9 +41,50 @@ class Derivatives:
     hg_routes_agree: ZeroTest  # H g − ½∇‖g‖² ≡ 0 ?
 
 
-def derivatives(expr, variables, *, region=sp.true, budget: TimeBudget | None = None) -> Derivatives:
-    """Compute g, H, H g (two routes, cross-checked) and ‖g‖² for ``expr``."""
+def loss_derivatives(loss, variables=None) -> Derivatives:
+    """g, H, H g (two routes, cross-checked) and ‖g‖² of a loss given as the user writes it.
+
+    ``loss`` is a SymPy expression or a string (parsed safely), ``variables``
+    symbols or names (default: the free symbols, sorted); results are in the
+    caller's own symbols. Raises ``InvalidArgument`` (or its subclasses) for
+    bad input, e.g. an empty list of variables.
+
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> loss_derivatives(x + y**2, [x, y]).hg.T
+    Matrix([[0, 4*y]])
+    """
+    from .loss import prepare
+
+    prepared = prepare(loss, variables)
+    d = derivatives(prepared.expression, prepared.variables)
+    mapping = {w: u for w, u in zip(prepared.variables, prepared.user_variables) if w != u}
+    if not mapping:
+        return d
+    back = lambda e: e.xreplace(mapping)  # noqa: E731
+    return Derivatives(prepared.user_expression, tuple(prepared.user_variables), back(d.gradient),
+                       back(d.hessian), back(d.hg), back(d.grad_norm_squared), d.hg_routes_agree)
+
+
+def derivatives(expr, variables, *, region=sp.true, budget: TimeBudget | None = None, model=None) -> Derivatives:
+    """Compute g, H, H g (two routes, cross-checked) and ‖g‖² for ``expr`` over real ``variables``.
+
+    With an algebraic ``model`` of ``expr`` (see ``algebraic.models``) both
+    routes run in its field of rational functions, where equality is exact.
+
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> d = derivatives(sp.log(sp.exp(x) + sp.exp(y)), [x, y])
+    >>> d.hg_routes_agree.verdict
+    True
+    >>> sp.simplify(d.hg[0] + d.hg[1])
+    0
+    """
     variables = tuple(variables)
+    if model is None:
+        model = algebraic_model(expr, variables)
+    if model is not None:
+        return _from_model(expr, variables, model)
     g = gradient(expr, variables)
     H = hessian(expr, variables)
     norm_squared = normalize(sum((component**2 for component in g), sp.S.Zero), variables)
@@ -53,3 +95,14 @@ def derivatives(expr, variables, *, region=sp.true, budget: TimeBudget | None = 
     differences = [a - b for a, b in zip(by_hessian, by_norm)]
     agree = all_zero(differences, variables, region=region, domain=expr, budget=budget)
     return Derivatives(expr, variables, g, H, sp.ImmutableMatrix(by_hessian), norm_squared, agree)
+
+
+def _from_model(expr, variables, model: AlgebraicModel) -> Derivatives:
+    back = model.substitute_atoms
+    g = sp.ImmutableMatrix([back(e) for e in model.gradient])
+    H = sp.ImmutableMatrix([[back(e) for e in row] for row in model.hessian])
+    hg = sp.ImmutableMatrix([back(e) for e in model.hg])
+    method = "exact: H·g = ½∇‖g‖² as rational functions of the algebraic model, modulo its relations"
+    agree = ZeroTest(True, sp.S.Zero, method) if model.hg_routes_agree else ZeroTest(
+        False, sp.nan, "H·g and ½∇‖g‖² differ as rational functions of the algebraic model")
+    return Derivatives(expr, variables, g, H, hg, back(model.norm_squared), agree)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .._errors import InvalidArgument, UnsupportedFunction
 from .parsing import parse_loss
 
-__all__ = ["MAX_VARIABLES", "SUPPORTED_FUNCTIONS", "prepare_loss"]
+__all__ = ["MAX_VARIABLES", "SUPPORTED_FUNCTIONS", "PreparedLoss", "prepare", "prepare_loss"]
 
 MAX_VARIABLES = 100
 
@@ -22,18 +24,40 @@ _UNSUPPORTED_OBJECTS = (
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class PreparedLoss:
+    """A validated loss over real symbols, and the caller's own symbols for the results."""
+
+    expression: sp.Expr  # over real symbols
+    variables: tuple  # real symbols, in order
+    parameters: tuple  # real symbols of the data: every other symbol of the loss
+    user_expression: sp.Expr  # as given
+    user_variables: tuple  # the caller's symbols (real ones when the caller gave names or text)
+
+
 def prepare_loss(loss, variables=None) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
-    """Check ``loss`` and return it over real symbols with its variables.
+    """Check ``loss`` and return it over real symbols with its variables (see ``prepare``)."""
+    prepared = prepare(loss, variables)
+    return prepared.expression, prepared.variables
+
+
+def prepare(loss, variables=None) -> PreparedLoss:
+    """Check ``loss`` and return it over real symbols, with its variables and parameters.
 
     ``loss`` is a SymPy expression or a string (parsed safely); ``variables`` a
-    sequence of symbols or names, by default the free symbols sorted by name.
-    Symbols without ``real=True`` are replaced by real symbols of the same
-    name, because the paper's losses live on real parameter space.
+    sequence of symbols or names, by default every free symbol, sorted by name.
+    Symbols of the loss that are not variables are *parameters* (data, such as
+    the inputs and targets of a model): real constants that the analysis keeps
+    symbolic. Symbols without ``real=True`` are replaced internally by real
+    symbols of the same name, because the paper's losses live on real
+    parameter space; results are given back in the caller's own symbols.
     """
     if isinstance(loss, str):
         names = None if variables is None else [_name_of(v) for v in _as_sequence(variables)]
-        loss, symbols = parse_loss(loss, names)
-        return _check_expression(loss, symbols)
+        expression, symbols = parse_loss(loss, names)
+        parameters = tuple(sorted(expression.free_symbols - set(symbols), key=lambda s: s.name))
+        expression, symbols = _check_expression(expression, symbols)
+        return PreparedLoss(expression, symbols, parameters, expression, symbols)
     if isinstance(loss, (int, float)) and not isinstance(loss, bool):
         loss = sp.nsimplify(loss)
     if isinstance(loss, (sp.MatrixBase, list, tuple, sp.Tuple)) or getattr(loss, "shape", ()) not in ((), None):
@@ -54,19 +78,19 @@ def prepare_loss(loss, variables=None) -> tuple[sp.Expr, tuple[sp.Symbol, ...]]:
         raise InvalidArgument(f"variable(s) {', '.join(duplicates)} given twice")
     by_name = {s.name: s for s in symbols}
     extra = sorted(loss.free_symbols - set(symbols), key=lambda s: s.name)
-    if extra:
-        clashing = [s.name for s in extra if s.name in by_name]
-        if clashing:
-            raise InvalidArgument(
-                f"the loss's symbol(s) {', '.join(clashing)} differ from the variables of the same name "
-                "(different assumptions); use the same Symbol objects"
-            )
+    clashing = [s.name for s in extra if s.name in by_name]
+    if clashing:
         raise InvalidArgument(
-            f"the loss depends on {', '.join(s.name for s in extra)}, which is not among the variables "
-            f"({', '.join(names)}): add it to the variables or substitute a value"
+            f"the loss's symbol(s) {', '.join(clashing)} differ from the variables of the same name "
+            "(different assumptions); use the same Symbol objects"
         )
-    real = {s: sp.Symbol(s.name, real=True) for s in symbols}
-    return _check_expression(loss.xreplace(real), tuple(real[s] for s in symbols))
+    extra_names = [s.name for s in extra]
+    repeated = sorted({n for n in extra_names if extra_names.count(n) > 1})
+    if repeated:
+        raise InvalidArgument(f"the loss has two different symbols named {', '.join(repeated)}; rename one")
+    real = {s: sp.Symbol(s.name, real=True) for s in list(symbols) + extra}
+    expression, real_symbols = _check_expression(loss.xreplace(real), tuple(real[s] for s in symbols))
+    return PreparedLoss(expression, real_symbols, tuple(real[s] for s in extra), loss, tuple(symbols))
 
 
 def _check_expression(loss: sp.Expr, symbols):

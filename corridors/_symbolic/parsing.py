@@ -82,7 +82,9 @@ def parse_loss(text: str, variables=None) -> tuple[sp.Expr, tuple[sp.Symbol, ...
     """Parse ``text`` into a SymPy expression over real symbols, safely.
 
     ``variables`` is an optional sequence of variable names; by default the
-    names found in the text, sorted. ``^`` means power, as in mathematics.
+    names found in the text, sorted. Other names in the text are parameters
+    (data), real symbols like the variables. ``^`` means power, as in
+    mathematics.
     Returns ``(expression, symbols)``. Raises ``ParseError`` for malformed or
     refused input and ``UnsupportedFunction`` for calls outside
     ``ALLOWED_FUNCTIONS``.
@@ -251,10 +253,7 @@ class _Builder:
             raise ParseError(f"{name!r} is refused: losses are real-valued and finite")
         if not _NAME_PATTERN.match(name):
             raise ParseError(f"invalid name {name!r}")
-        if self.declared is not None and name not in self.declared:
-            raise ParseError(
-                f"unknown variable {name!r}: declare it in the variables ({', '.join(self.declared)}) or remove it"
-            )
+        # With declared variables, any other name is a parameter (data): a real constant.
         return self.symbol(name)
 
     def _power(self, base, exponent):

@@ -7,7 +7,8 @@ import json
 
 import sympy as sp
 
-from .analysis import PieceAnalysis, point_status
+from .piece_analysis import PieceAnalysis
+from .points import point_status
 
 __all__ = ["CorridorReport"]
 
@@ -17,13 +18,19 @@ class CorridorReport:
     """Where a loss's corridors are, and the evidence for each verdict.
 
     Attributes:
-      loss: the loss over real symbols.
-      variables: its variables, in order.
+      loss: the loss, in the caller's own symbols.
+      variables: its variables, in order, the caller's own symbols.
       classification: ``everywhere``, ``partial``, ``none`` or ``unknown``.
       reason: one sentence justifying the classification.
       pieces: one ``PieceAnalysis`` per smooth piece (one for a smooth loss).
       dropped_regions: piece regions in which no point was found (taken as empty).
       seconds, timeout: time used and the budget.
+      kinks: functions f where the loss is not C² somewhere on f = 0.
+      undecided: what the analysis could not decide (empty when every corridor is known).
+      parameters: the symbols of the loss that are not variables (data), held
+        constant; verdicts say whether they hold for every or for generic values.
+      piece_variables: the real symbols the pieces are written in (the same
+        names as ``variables``); every other view uses the caller's symbols.
     """
 
     loss: sp.Expr
@@ -34,12 +41,35 @@ class CorridorReport:
     dropped_regions: tuple
     seconds: float
     timeout: float
+    kinks: tuple = ()  # functions f: E is not C² somewhere on f = 0 (junctions of pieces)
+    undecided: tuple = ()  # what the analysis could not decide (empty when every corridor is known)
+    parameters: tuple = ()  # data symbols of the loss (not variables), the caller's own
+    piece_variables: tuple = ()  # real symbols of the pieces; () when they are ``variables`` themselves
+    piece_loss: sp.Expr | None = None  # the loss over ``piece_variables``
+    piece_parameters: tuple = ()  # real symbols of the parameters in the pieces
+
+    def __post_init__(self):
+        if not self.piece_variables:
+            object.__setattr__(self, "piece_variables", tuple(self.variables))
+        if self.piece_loss is None:
+            object.__setattr__(self, "piece_loss", self.loss)
+
+    def _to_user(self, expr):
+        """An expression over ``piece_variables`` in the caller's own symbols."""
+        pairs = list(zip(self.piece_variables, self.variables)) + list(zip(self.piece_parameters, self.parameters))
+        mapping = {w: u for w, u in pairs if w != u}
+        return expr.xreplace(mapping) if mapping and isinstance(expr, sp.Basic) else expr
 
     # --- derived views -------------------------------------------------------
     @property
     def components(self) -> tuple:
-        """Every component of {H g = 0}, corridors or not."""
-        return tuple(c for a in self.pieces for c in a.components)
+        """Every component of {H g = 0}, corridors or not, in the caller's symbols."""
+        found = tuple(c for a in self.pieces for c in a.components)
+        if tuple(self.piece_variables) == tuple(self.variables) and self.piece_parameters == self.parameters:
+            return found
+        return tuple(dataclasses.replace(
+            c, equations=tuple(self._to_user(eq) for eq in c.equations), region=self._to_user(c.region),
+            ideal=tuple(self._to_user(p) for p in c.ideal)) for c in found)
 
     @property
     def corridors(self) -> tuple:
@@ -52,11 +82,11 @@ class CorridorReport:
         if not self.pieces:
             raise ValueError(f"H g was not computed: {self.reason}")
         if len(self.pieces) == 1 and self.pieces[0].piece.region is sp.true:
-            return self.pieces[0].derivatives.hg
+            return self._to_user(self.pieces[0].derivatives.hg)
         n = len(self.variables)
-        return sp.ImmutableMatrix(
+        return self._to_user(sp.ImmutableMatrix(
             [sp.Piecewise(*((a.derivatives.hg[i], a.piece.region) for a in self.pieces)) for i in range(n)]
-        )
+        ))
 
     @property
     def hg_routes_agree(self) -> bool | None:
@@ -65,6 +95,11 @@ class CorridorReport:
         if False in verdicts:
             return False
         return None if (None in verdicts or not verdicts) else True
+
+    @property
+    def corridors_decided(self) -> bool:
+        """True when every corridor of the loss is among ``corridors`` (nothing undecided)."""
+        return self.classification != "unknown" and not self.undecided
 
     @property
     def complete(self) -> bool | None:
@@ -81,11 +116,9 @@ class CorridorReport:
         for a in self.pieces:
             for factor in a.singular:
                 conditions.append(sp.Eq(factor, 0))
-        from .pieces import piece_boundaries
-
-        for function in piece_boundaries([a.piece for a in self.pieces]):
+        for function in self.kinks:
             conditions.append(sp.Eq(function, 0))
-        return tuple(dict.fromkeys(conditions))
+        return tuple(dict.fromkeys(self._to_user(c) for c in conditions))
 
     # --- questions -----------------------------------------------------------
     def status_at(self, point) -> str:
@@ -93,15 +126,23 @@ class CorridorReport:
 
         ``point`` maps each variable (symbol or name) to a finite real number,
         or is a sequence of numbers in variable order. Floats are read as the
-        decimals they print as.
+        decimals they print as. Values for the parameters may be given too;
+        without them the status must hold for their generic values.
+
+        Decided at the point first (exact g, H g and the line identity there),
+        so the answer does not depend on the global analysis having finished.
         """
         return point_status(self, point)
 
-    def verify(self, *, timeout: float | None = None):
-        """Check the paper's statements (a)–(g) on this loss; see ``corridors.verify``."""
+    def verify(self, *, timeout: float | None = None, target=0):
+        """Check the paper's statements (a)–(g) on this loss; see ``corridors.verify``.
+
+        ``timeout`` defaults to the larger of the analysis' budget and 30 s.
+        """
         from .verification import verify_report
 
-        return verify_report(self, timeout=timeout if timeout is not None else self.timeout)
+        budget = timeout if timeout is not None else max(self.timeout, 30.0)
+        return verify_report(self, timeout=budget, target=target)
 
     # --- forms ---------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -109,6 +150,7 @@ class CorridorReport:
         return {
             "loss": str(self.loss),
             "variables": [v.name for v in self.variables],
+            "parameters": [p.name for p in self.parameters],
             "classification": self.classification,
             "reason": self.reason,
             "hg": [[str(e) for e in a.derivatives.hg] for a in self.pieces],
@@ -142,8 +184,9 @@ class CorridorReport:
 
     def __str__(self) -> str:
         names = ", ".join(v.name for v in self.variables)
+        given = f"; {', '.join(p.name for p in self.parameters)}" if self.parameters else ""
         lines = [
-            f"Corridor analysis of E({names}) = {self.loss}",
+            f"Corridor analysis of E({names}{given}) = {self.loss}",
             f"  classification: {self.classification} — {self.reason}",
         ]
         for a in self.pieces:

@@ -21,12 +21,13 @@ import dataclasses
 
 import sympy as sp
 
-from .budget import TimeBudget
-from .zero_test import normalize, zero_test
+from .budget import BudgetExceeded, TimeBudget
+from .zero_test import normalize, value_at, zero_test
 
 __all__ = ["Solutions", "solve_equations"]
 
 MAX_BRANCHES = 48
+_SOLVE_SHARE = 0.3  # of the remaining budget, for one call of sympy.solve
 MAX_DEPTH = 40
 
 
@@ -90,7 +91,7 @@ class _State:
             self.branches.append(dict(assignment))
             return
         equation = min(remaining, key=sp.count_ops)
-        for factor in _real_factors(equation):
+        for factor in real_factors(equation):
             self.solve_factor(factor, remaining, assignment, depth)
 
     def solve_factor(self, factor, equations, assignment, depth):
@@ -130,12 +131,25 @@ class _State:
                 # v = −b/a needs a ≠ 0: follow the a = b = 0 branch as well.
                 self.solve(list(equations) + [slope, intercept], assignment, depth + 1)
             return variable, [sp.cancel(-intercept / slope)] if slope != 0 else []
+        if len(unknowns) == 1 and factor.has(sp.sin, sp.cos, sp.tan):
+            families = _periodic_roots(factor, variable, self.budget)
+            if families is not None:
+                return variable, families
         try:
-            with self.budget.enforced("solving H g = 0"):
+            # A share of what is left: sympy.solve may never return on a transcendental
+            # equation, and the other branches still deserve their time.
+            share = TimeBudget(max(self.budget.remaining * _SOLVE_SHARE, 0.05))
+            with share.enforced("solving H g = 0"):
                 values = sp.solve(factor, variable, dict=False)
-        except NotImplementedError:
-            return None
+        except (NotImplementedError, BudgetExceeded):
+            values = []
+        self.budget.check("solving H g = 0")
         values = [v for v in values if v.is_real is not False and not v.has(sp.I)]
+        if not values and len(unknowns) == 1:
+            values = _special_roots(factor, variable)
+            if values:
+                self.note(f"{factor} = 0 solved only at special values ({', '.join(map(str, values))})")
+                return variable, values
         if not values:
             return None
         if not monotone:
@@ -148,11 +162,54 @@ class _State:
         return variable, values
 
 
+def _periodic_roots(factor, variable, budget):
+    """All real roots of a univariate trigonometric equation as families in an integer k, or None.
+
+    ``solveset`` returns unions of ``ImageSet(Lambda(n, a + p·n), Integers)``
+    and finite sets, which describe every real root; anything else (a
+    ``ConditionSet``, an interval) is not a complete list and gives None.
+    """
+    try:
+        with budget.enforced("solving H g = 0"):
+            solutions = sp.solveset(factor, variable, sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+    k = sp.Symbol("k", integer=True)
+    values = []
+    for part in (solutions.args if isinstance(solutions, sp.Union) else (solutions,)):
+        if isinstance(part, sp.FiniteSet):
+            values.extend(part.args)
+        elif isinstance(part, sp.ImageSet) and part.base_sets == (sp.S.Integers,) and len(part.lamda.variables) == 1:
+            (n,) = part.lamda.variables
+            values.append(part.lamda.expr.xreplace({n: k}))
+        else:
+            return None
+    return values or None
+
+
+def _special_roots(factor, variable):
+    """Exact roots among the values where elementary functions are algebraic (0, 1, kπ/m)."""
+    candidates = [sp.S.Zero, sp.S.One, -sp.S.One]
+    if factor.has(sp.sin, sp.cos, sp.tan):
+        candidates += [sp.pi * sp.Rational(a, m) for m in (1, 2, 3, 4, 6) for a in range(-2 * m, 2 * m + 1) if a]
+    roots = []
+    for value in dict.fromkeys(candidates):
+        residual = factor.xreplace({variable: value})
+        if residual.has(sp.zoo, sp.nan) or not residual.is_number:
+            continue
+        approximate = value_at(residual, ())
+        if approximate is None or abs(approximate) > 1e-20:
+            continue  # clearly not a root: no need for the costly exact check
+        if residual == 0 or sp.simplify(residual) == 0:
+            roots.append(value)
+    return roots
+
+
 def _degree(factor, variable):
     return sp.degree(factor, variable) if factor.is_polynomial(variable) else 99
 
 
-def _real_factors(expr):
+def real_factors(expr):
     """Irreducible factors that can vanish for real arguments (signed ones dropped)."""
     try:
         _, factors = sp.factor_list(expr)

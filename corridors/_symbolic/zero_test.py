@@ -15,7 +15,7 @@ import sympy as sp
 
 from .budget import BudgetExceeded, TimeBudget
 
-__all__ = ["ZeroTest", "all_zero", "normalize", "points_in", "value_at", "zero_test"]
+__all__ = ["ZeroTest", "all_zero", "condition_at", "find_witness", "normalize", "points_in", "value_at", "zero_test"]
 
 _DIGITS = 30
 _NONZERO = sp.Float("1e-12")
@@ -138,19 +138,55 @@ def points_in(variables, region=sp.true, *, count=6, seed=0, domain=None, tries=
         if len(points) >= count:
             break
         scale = (1, 3, 10)[attempt % 3]
-        point = tuple(
-            (v, sp.Rational(rng.randint(-12 * scale, 12 * scale), rng.choice((3, 4, 5, 7)))) for v in variables
-        )
-        if region is not sp.true:
-            inside = region.subs(dict(point))
-            if inside is not sp.true:
-                continue
+        point = tuple((v, _draw(rng, v, scale)) for v in variables)
+        if region is not sp.true and condition_at(region, point) is not True:
+            continue
         if domain is not None:
             value = value_at(domain, point)
             if value is None or abs(value.imag) > 1e-20:
                 continue
         points.append(point)
     return points
+
+
+def condition_at(condition, point) -> bool | None:
+    """Truth of a SymPy condition at an exact point: True, False, or None when too close to call.
+
+    Each relation is decided from a 30-digit evaluation of its two sides, far
+    cheaper than SymPy's assumptions on radicals; a difference below 1e-20 is
+    left undecided rather than guessed.
+    """
+    if condition is sp.true or condition is sp.false:
+        return bool(condition)
+    if isinstance(condition, (sp.And, sp.Or)):
+        verdicts = [condition_at(a, point) for a in condition.args]
+        wanted = isinstance(condition, sp.Or)
+        if wanted in verdicts:
+            return wanted
+        return None if None in verdicts else not wanted
+    if isinstance(condition, sp.Not):
+        inner = condition_at(condition.args[0], point)
+        return None if inner is None else not inner
+    if isinstance(condition, sp.core.relational.Relational):
+        value = value_at(condition.lhs - condition.rhs, point)
+        if value is None or abs(value.imag) > 1e-20:
+            return None
+        difference = value.real
+        if abs(difference) < 1e-20:
+            exact = condition.xreplace(dict(point))
+            return bool(exact) if exact in (sp.true, sp.false) else None
+        sign = difference > 0
+        return {sp.StrictGreaterThan: sign, sp.GreaterThan: sign, sp.StrictLessThan: not sign,
+                sp.LessThan: not sign, sp.Equality: False, sp.Unequality: True}.get(type(condition))
+    exact = condition.xreplace(dict(point))
+    return bool(exact) if exact in (sp.true, sp.false) else None
+
+
+def _draw(rng, variable, scale):
+    """A random rational value; an integer for the integer parameter of a periodic family."""
+    if variable.is_integer:
+        return sp.Integer(rng.randint(-3 * scale, 3 * scale))
+    return sp.Rational(rng.randint(-12 * scale, 12 * scale), rng.choice((3, 4, 5, 7)))
 
 
 def zero_test(expr, variables, *, region=sp.true, domain=None, budget: TimeBudget | None = None,
@@ -212,6 +248,11 @@ def _witness(expr, variables, region, domain, count, seed):
         if value is not None and abs(value) > _NONZERO:
             return point
     return None
+
+
+def find_witness(expr, variables, region=sp.true, domain=None, *, count=4, seed=0):
+    """A point of ``region`` where ``expr`` is clearly non-zero (30-digit evaluation), or None."""
+    return _witness(sp.sympify(expr), tuple(variables), region, domain, count, seed)
 
 
 def all_zero(exprs, variables, **options) -> ZeroTest:

@@ -1,0 +1,421 @@
+"""Analysis of one smooth piece: derivatives, whether H g ≡ 0, and the corridor components.
+
+Two routes find the components where H g ≢ 0:
+
+* **algebra** (``algebraic/``), for every formula with an algebraic model
+  (polynomial and rational losses, exponentials of linear forms, square roots,
+  trigonometric functions): the corridor set is decided exactly by Gröbner
+  bases, and only its real points are searched;
+* **solving** (``solving.py``), for the rest and for the candidate components
+  of a relaxed model: ``sympy.solve`` branch by branch, each candidate checked
+  by exact zero tests, completeness certified only where it can be argued.
+
+A certified corridor is kept even when the rest of the piece is undecided (a
+lower bound); ``corridors_decided`` says whether the list of corridors is
+known to be complete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import sympy as sp
+
+from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set
+from .algebraic.ideals import engine_name, fibre, invariant_set
+from .algebraic.models import AlgebraicModel, algebraic_model
+from .algebraic.real_points import numeric_sign, solve_triangular
+from .bounds import bounded_below_and_entire
+from .budget import BudgetExceeded, TimeBudget
+from .components import CorridorComponent, is_zero_number, sample_component
+from .derivatives import Derivatives, derivatives
+from .families import periodic_presentation
+from .pieces import Piece
+from .solving import real_factors, solve_equations
+from .zero_test import ZeroTest, all_zero, find_witness, normalize, value_at
+
+__all__ = ["PieceAnalysis", "analyze_piece"]
+
+_OPEN_SET = ZeroTest(True, sp.S.Zero, "open set: every direction is tangent")
+# Listing the non-corridor components of {H g = 0} (stationary points, sets the flow
+# leaves) needs the prime decomposition of ⟨H g⟩ itself, which is much harder than
+# the corridor ideal; it is attempted only for small systems, never for the verdict.
+_LISTING_MAX_VARIABLES = 3
+_LISTING_MAX_DEGREE = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class PieceAnalysis:
+    """Analysis of one smooth piece of the loss."""
+
+    piece: Piece
+    derivatives: Derivatives
+    hg_vanishes: ZeroTest  # H g ≡ 0 on the whole piece?
+    gradient_vanishes: ZeroTest  # g ≡ 0 on the whole piece (a plateau)?
+    components: tuple  # CorridorComponent, ...
+    complete: bool | None  # every component of {H g = 0} in this piece is listed
+    singular: tuple  # expressions f: E is not C² where f = 0 (denominators of g, H)
+    notes: tuple
+    corridors_decided: bool | None = None  # every corridor of the piece is among the components
+    method: str = ""  # how the corridors were decided
+    model: AlgebraicModel | None = None
+
+    @property
+    def is_open_corridor(self) -> bool | None:
+        if self.hg_vanishes.verdict is not True:
+            return self.hg_vanishes.verdict
+        return None if self.gradient_vanishes.verdict is None else not self.gradient_vanishes.verdict
+
+    @property
+    def corridors(self) -> tuple:
+        return tuple(c for c in self.components if c.is_corridor is True)
+
+
+def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> PieceAnalysis:
+    """Analyze one smooth piece; raises ``BudgetExceeded`` only if its derivatives time out.
+
+    ``parameters`` are data symbols held constant: algebraic answers then hold
+    for generic values of them, structural ones (H g ≡ 0, bounded below) for all.
+    """
+    expr, region = piece.expression, piece.region
+    model = algebraic_model(expr, symbols, parameters)
+    d = derivatives(expr, symbols, region=region, budget=budget, model=model)
+    options = dict(region=region, domain=expr, budget=budget)
+    notes: list[str] = []
+    try:
+        # Witnesses draw values for the parameters too: non-zero at one value is non-zero generically.
+        sampled = tuple(symbols) + tuple(parameters)
+        hg_vanishes = _vanishes(model.hg if model else None, d.hg, sampled, options, piece.interior)
+        gradient_vanishes = _vanishes(model.gradient if model else None, d.gradient, sampled, options,
+                                      piece.interior)
+    except BudgetExceeded:
+        undecided = ZeroTest(None, sp.nan, "time budget exceeded")
+        return PieceAnalysis(piece, d, undecided, undecided, (), None, _singular(d), ("time budget exceeded",))
+    singular = _singular(d)
+    if hg_vanishes.verdict is True:
+        whole = CorridorComponent(piece.index, (), region, len(symbols), hg_vanishes, gradient_vanishes, _OPEN_SET,
+                                  True, method="H g ≡ 0 on the piece")
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (whole,), True, singular, (), True,
+                             "H g ≡ 0 by exact normalisation")
+    if hg_vanishes.verdict is None:
+        notes.append(f"could not decide whether H g vanishes identically: {hg_vanishes.method}")
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes))
+    bounded = bounded_below_and_entire(expr, symbols)
+    if bounded is not None:
+        listed, complete = (), None
+        if model is not None:
+            listed, complete = _other_components(piece, d, model, (), symbols, budget, notes)
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, listed, complete, singular, tuple(notes),
+                             True, f"bounded below: {bounded}", model)
+    decision = None
+    if model is not None:
+        try:
+            decision = decide_corridor_set(model, admissible_region=_region_test(region), region=region,
+                                           budget=budget)
+        except BudgetExceeded:
+            hint = "" if engine_name() == "Singular" else " (pip install 'corridors[algebra]' for the faster Singular engine)"
+            notes.append("time budget exceeded in the algebraic decision" + hint)
+    if decision is not None and _decided(decision, region):
+        components = [_from_algebra(piece, decision, c, symbols) for c in decision.components
+                      if c.real.verdict is True]
+        components = _merge_families(components)
+        corridor_bases = tuple(c.basis for c in decision.components)
+        listed, complete = _other_components(piece, d, model, corridor_bases, symbols, budget, notes)
+        method = f"{decision.method} ({decision.corridor_set.engine}): {decision.reason}"
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, tuple(components) + listed, complete,
+                             singular, tuple(notes), True, method, model)
+    if decision is not None:
+        notes.append(f"algebra: {decision.reason}")
+    if parameters:
+        # sympy.solve divides by parameter expressions without saying so: not an honest route here.
+        notes.append(f"the corridor set depends on the parameters {', '.join(map(str, parameters))}: "
+                     "substitute values for them to decide")
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes), None,
+                             "parametric loss", model)
+    # Solving route: for losses without a model, relaxed models and undecided real points.
+    equations = list(d.hg)
+    if decision is not None and decision.components:
+        # Candidates from the relaxed model narrow the search: solve their equations in θ.
+        candidates = _candidate_components(piece, d, decision, symbols, budget, notes)
+        corridors_decided = None
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, candidates, None, singular, tuple(notes),
+                             corridors_decided, "candidates of a relaxed algebraic model, solved in θ", model)
+    try:
+        solutions = solve_equations(equations, symbols, region=region, budget=budget)
+        components = tuple(_component(piece, d, dict(branch), symbols, budget) for branch in solutions.branches)
+    except BudgetExceeded:
+        notes.append("time budget exceeded while solving H g = 0")
+        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes), None,
+                             "sympy.solve", model)
+    components = tuple(_merge_families(list(_drop_contained(components))))
+    notes.extend(solutions.notes)
+    decided = solutions.complete is True and all(c.is_corridor is not None for c in components)
+    return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, components, solutions.complete, singular,
+                         tuple(notes), True if decided else None, "solving H g = 0 branch by branch", model)
+
+
+def _vanishes(in_model, exprs, symbols, options, interior=()) -> ZeroTest:
+    """Zero test of ``exprs``: exact in the algebraic model when there is one, witness or normalisation otherwise."""
+    if in_model is not None and all(e == 0 for e in in_model):
+        return ZeroTest(True, sp.S.Zero, "exact: zero as a rational function of the algebraic model")
+    for point in interior:  # known points of the piece: the cheapest witnesses
+        for e in exprs:
+            value = value_at(e, point)
+            if value is not None and abs(value) > 1e-12:
+                return ZeroTest(False, e, "non-zero at an interior point of the piece (30-digit evaluation)", point)
+    if in_model is not None:
+        for e in exprs:
+            witness = find_witness(e, symbols, options["region"], options["domain"])
+            if witness is not None:
+                return ZeroTest(False, e, "non-zero at a witness point (30-digit evaluation)", witness)
+    return all_zero(exprs, symbols, **options)
+
+
+def _decided(decision: AlgebraicDecision, region) -> bool:
+    if decision.has_corridor is False:
+        return True
+    if decision.has_corridor is True:
+        # Real points of an exact model are corridor points; on a non-smooth piece they
+        # must also lie in the piece, which is only tested in θ for rational models.
+        return decision.model.is_rational or region is sp.true
+    return False
+
+
+def _region_test(region):
+    if region is sp.true:
+        return None
+
+    def holds(point):
+        return _holds(region, point)
+
+    return holds
+
+
+def _holds(condition, point) -> bool | None:
+    value = condition.xreplace(point)
+    if value in (sp.true, sp.false):
+        return bool(value)
+    if isinstance(value, sp.And):
+        verdicts = [_holds(a, {}) for a in value.args]
+        return False if False in verdicts else (None if None in verdicts else True)
+    if isinstance(value, sp.Or):
+        verdicts = [_holds(a, {}) for a in value.args]
+        return True if True in verdicts else (None if None in verdicts else False)
+    if isinstance(value, sp.Not):
+        inner = _holds(value.args[0], {})
+        return None if inner is None else not inner
+    if isinstance(value, sp.core.relational.Relational):
+        sign = numeric_sign(value.lhs - value.rhs)
+        if sign is None:
+            return None
+        return {sp.StrictGreaterThan: sign > 0, sp.GreaterThan: sign >= 0, sp.StrictLessThan: sign < 0,
+                sp.LessThan: sign <= 0, sp.Equality: sign == 0, sp.Unequality: sign != 0}.get(type(value))
+    return None
+
+
+def _from_algebra(piece, decision: AlgebraicDecision, component, symbols) -> CorridorComponent:
+    engine = decision.corridor_set.engine
+    equations, integers = component.equations, ()
+    if not decision.model.is_rational:
+        equations, integers = periodic_presentation(decision.model, component.basis, component.generators,
+                                                    equations)
+    witness = component.real.point or {}
+    gradient_at = [sp.sympify(decision.model.numerator(g)).xreplace(witness) for g in decision.model.gradient]
+    hg = ZeroTest(True, sp.S.Zero, f"H g lies in the corridor ideal ({decision.method}, {engine})")
+    stationary = ZeroTest(False, sp.Matrix(gradient_at), f"g ≠ 0 at the real point {_short_point(witness)}",
+                          tuple(witness.items()))
+    invariant = ZeroTest(True, sp.S.Zero, f"the corridor ideal is closed under the flow ({decision.method})")
+    ideal = tuple(component.basis) if decision.model.is_rational else ()
+    return CorridorComponent(piece.index, tuple(equations), piece.region, component.dimension, hg, stationary,
+                             invariant, True, tuple(integers), f"{decision.method} ({engine})", ideal)
+
+
+def _short_point(point) -> str:
+    text = ", ".join(f"{k} = {v}" for k, v in point.items())
+    return text if len(text) < 120 else text[:119] + "…"
+
+
+def _merge_families(components):
+    """Families x = a + pk and x = a + p/2 + pk (k ∈ ℤ) that behave alike are one family x = a + (p/2)k."""
+    merged, used = [], set()
+    for i, first in enumerate(components):
+        if i in used:
+            continue
+        shape = _family_shape(first)
+        if shape is not None:
+            lhs, offset, period = shape
+            for j in range(i + 1, len(components)):
+                other = components[j]
+                other_shape = _family_shape(other)
+                if j in used or other_shape is None or other_shape[0] != lhs:
+                    continue
+                if other.kind != first.kind or other.is_corridor is not first.is_corridor:
+                    continue  # members that behave differently stay apart
+                if sp.simplify(other_shape[2] - period) != 0:
+                    continue
+                shift = sp.simplify((other_shape[1] - offset) / period - sp.S.Half)
+                if shift.is_integer:
+                    used.add(j)
+                    (k,) = first.integers
+                    start = sp.Mod(offset, period / 2) if (offset / period).is_number else offset
+                    equation = sp.Eq(lhs, start + k * period / 2, evaluate=False)
+                    first = dataclasses.replace(first, equations=(equation,))
+                    break
+        merged.append(first)
+    return merged
+
+
+def _family_shape(component):
+    """``(variable, offset, period)`` of a one-equation family x = offset + period·k, else None."""
+    if len(component.integers) != 1 or len(component.equations) != 1:
+        return None
+    (k,) = component.integers
+    eq = component.equations[0]
+    rhs = sp.expand(eq.rhs)
+    period = sp.diff(rhs, k)
+    if period == 0 or period.has(k) or not eq.lhs.is_Symbol:
+        return None
+    return eq.lhs, sp.expand(rhs - period * k), period
+
+
+def _other_components(piece, d, model, corridor_bases, symbols, budget, notes):
+    """Stationary points and sets the flow leaves: listed for small rational losses only."""
+    if not model.is_rational or model.parameters or len(symbols) > _LISTING_MAX_VARIABLES:
+        return (), None
+    numerators = [model.numerator(h) for h in model.hg]
+    degree = max((sp.Poly(h, *symbols).total_degree() for h in numerators if h != 0), default=0)
+    if degree > _LISTING_MAX_DEGREE:
+        return (), None
+    try:
+        ideal = invariant_set(numerators, symbols, saturate=[(f,) for f in model.denominators], budget=budget,
+                              decompose=True)
+        if ideal.empty:
+            return (), True
+        primes = ideal.primes
+        corridor_bases = {tuple(sorted(map(sp.srepr, basis))) for basis in corridor_bases}
+        gradient = [model.numerator(g) for g in model.gradient]
+        listed = []
+        for prime in primes:
+            if tuple(sorted(map(sp.srepr, prime.basis))) in corridor_bases:
+                continue
+            reducer = sp.groebner(list(prime.basis), *symbols, order="grevlex")
+            stationary = all(reducer.reduce(g)[1] == 0 for g in gradient)
+            if prime.dimension == 0:
+                for point in solve_triangular(fibre(prime.basis, symbols, {}, budget=budget), list(symbols)):
+                    listed.append(_point_component(piece, d, point, symbols, stationary))
+            else:
+                equations = tuple(sp.Eq(p, 0) for p in prime.basis)
+                listed.append(_listed_component(piece, equations, prime.dimension, stationary))
+        return tuple(listed), True
+    except BudgetExceeded:
+        notes.append("stationary points and non-invariant sets not listed: time budget exceeded")
+        return (), None
+
+
+def _point_component(piece, d, point, symbols, stationary) -> CorridorComponent:
+    equations = tuple(sp.Eq(v, point[v], evaluate=False) for v in symbols)
+    g_at = sp.Matrix([e.xreplace(point) for e in d.gradient])
+    stationary_test = ZeroTest(True, sp.S.Zero, "g vanishes on this prime component") if stationary else \
+        ZeroTest(False, g_at, "g ≠ 0 at this point", tuple(point.items()))
+    invariant = ZeroTest(True if stationary else False, sp.S.Zero if stationary else g_at,
+                         "an isolated point is invariant only if g = 0 there")
+    hg = ZeroTest(True, sp.S.Zero, "a real zero of H g")
+    return CorridorComponent(piece.index, equations, piece.region, 0, hg, stationary_test, invariant,
+                             _holds(piece.region, point) if piece.region is not sp.true else True,
+                             method="real roots of a zero-dimensional prime of ⟨H g⟩")
+
+
+def _listed_component(piece, equations, dimension, stationary) -> CorridorComponent:
+    hg = ZeroTest(True, sp.S.Zero, "a prime component of ⟨H g⟩")
+    stationary_test = ZeroTest(stationary, sp.S.Zero if stationary else sp.nan,
+                               "g is in the prime" if stationary else "g is not in the prime")
+    invariant = ZeroTest(True if stationary else False, sp.S.Zero,
+                         "stationary points" if stationary else "not in the corridor set: the flow leaves it")
+    return CorridorComponent(piece.index, equations, piece.region, dimension, hg, stationary_test, invariant,
+                             None if piece.region is not sp.true else True,
+                             method="prime component of ⟨H g⟩ (complex dimension)")
+
+
+def _candidate_components(piece, d, decision: AlgebraicDecision, symbols, budget, notes):
+    """Components of a relaxed model, solved in θ and checked exactly: certified ones are kept."""
+    found = []
+    for candidate in decision.components:
+        if candidate.real.verdict is False:
+            continue
+        # Relations of the model (sin² + cos² = 1, r² = B) hold identically in θ: drop the
+        # equations that vanish at sample points. Dropping more only widens the search, and
+        # every component found is checked exactly below.
+        equations = [e for e in (eq.lhs - eq.rhs for eq in candidate.equations)
+                     if find_witness(e, symbols, count=2) is not None]
+        try:
+            solutions = solve_equations(equations, symbols, region=piece.region, budget=budget)
+        except BudgetExceeded:
+            notes.append("time budget exceeded while solving a candidate component")
+            break
+        for branch in solutions.branches:
+            component = _component(piece, d, dict(branch), symbols, budget)
+            found.append(component)
+        if solutions.complete is not True:
+            notes.append(f"the solutions of {', '.join(map(str, candidate.equations))} may be incomplete")
+    return tuple(_merge_families(list(_drop_contained(tuple(found)))))
+
+
+def _component(piece, d: Derivatives, assignment, symbols, budget) -> CorridorComponent:
+    free = tuple(v for v in symbols if v not in assignment)
+    integers = tuple(sorted({s for e in assignment.values() for s in e.free_symbols if s.is_integer}, key=str))
+    on = lambda e: e.xreplace(assignment)  # noqa: E731 - restriction to the component
+    region = piece.region.xreplace(assignment) if piece.region is not sp.true else sp.true
+    parameters = free + integers
+    options = dict(region=region if parameters else sp.true, domain=on(piece.expression), budget=budget)
+    g = {v: on(component) for v, component in zip(symbols, d.gradient)}
+    try:
+        hg_vanishes = all_zero([on(h) for h in d.hg], parameters, **options)
+        stationary = all_zero(list(g.values()), parameters, **options)
+        # Tangency: each constraint c_s = v_s − φ_s(free) has ∇c_s · g = 0 on the component.
+        tangency = [g[v] - sum((sp.diff(phi, f) * g[f] for f in free), sp.S.Zero) for v, phi in assignment.items()]
+        invariant = all_zero(tangency, parameters, **options)
+    except BudgetExceeded:
+        undecided = ZeroTest(None, sp.nan, "time budget exceeded")
+        hg_vanishes = stationary = invariant = undecided
+    if region is sp.true:
+        meets = True
+    elif not parameters:
+        meets = {sp.true: True, sp.false: False}.get(region, None)
+    else:
+        meets = True if sample_component(assignment, parameters, piece.region, piece.expression, count=1) else None
+    equations = tuple(sp.Eq(v, assignment[v], evaluate=False) for v in symbols if v in assignment)
+    return CorridorComponent(piece.index, equations, piece.region, len(free), hg_vanishes, stationary, invariant,
+                             meets, integers, "solving H g = 0")
+
+
+def _drop_contained(components):
+    """Drop components lying inside a larger one of the same piece (e.g. a point on a line)."""
+    kept = []
+    for small in sorted(components, key=lambda c: -(c.dimension or 0)):
+        inside = any(
+            (big.dimension or 0) > (small.dimension or 0)
+            and all(normalize((v - phi).xreplace(small.assignment)) == 0 for v, phi in big.assignment.items())
+            and not big.implicit
+            for big in kept
+        )
+        if not inside:
+            kept.append(small)
+    return tuple(kept)
+
+
+def _singular(d: Derivatives) -> tuple:
+    """Factors of the denominators of g and H: E is not twice differentiable where they vanish."""
+    denominators = []
+    for entry in list(d.gradient) + list(d.hessian):
+        for power in entry.atoms(sp.Pow):
+            # Negative powers are denominators; fractional ones (√P) are not differentiable at P = 0.
+            if power.exp.is_negative or (power.exp.is_Rational and not power.exp.is_integer):
+                if not power.base.is_number and power.base not in denominators:
+                    denominators.append(power.base)
+    factors = []
+    for denominator in denominators:
+        for factor in real_factors(denominator):
+            if factor not in factors:
+                factors.append(factor)
+    return tuple(factors)
+
