@@ -1,18 +1,31 @@
 """``verify``: the paper's statements checked on one given loss.
 
-(a) d/dt g(θ(t)) = −H g along gradient flow (Lemma 2.8);
-(b) on each corridor component the line θ(t) = θ₀ − t g(θ₀) solves GF;
-(c) the loss decreases linearly there, E(θ(t)) = E(θ₀) − t‖g(θ₀)‖²;
-(d) GD iterates equal GF samples, θₙ = θ(nh), for symbolic h and n;
-(e) the one-step gap is θ₁ − θ(h) = −(h²/2) H g + O(h³) (Lie series of the flow);
-(f) the correction (h/2) H g of the modified loss E + (h/4)‖g‖² vanishes on corridors;
-(g) the CLR step h = (E − E*)/‖g‖² from a corridor point reaches E* in one step,
-    and equals the Polyak step E/‖g‖² when E* = 0.
+On every corridor component the report found, from a generic point θ₀ of it
+(symbolic coordinates, or the component's ideal for an implicit one):
 
-Identities along a corridor line hold while the line stays in the corridor:
-where a residual contains ``Abs(u)`` with ``u`` depending on t, it is resolved
-with the sign u has at t = 0 (the line has not reached the kink {u = 0} yet),
-and the method says so.
+(b) the line θ(t) = θ₀ − t g(θ₀) solves gradient flow: g(θ(t)) = g(θ₀);
+(c) the loss decreases linearly there, E(θ(t)) = E(θ₀) − t‖g(θ₀)‖²;
+(d) gradient descent, iterated exactly for k = 1, 2, 3 steps with a symbolic
+    step size h, lands on the flow: θₖ = θ₀ − k h g(θ₀);
+(f) the correction (h/2) H g of the modified loss vanishes on it;
+(g) the CLR step h = (E(θ₀) − E*)/‖g(θ₀)‖² reaches E* in one step, for every
+    target E* the line reaches inside the corridor; the Polyak target (E* = 0
+    by default) is then checked on the loss itself, and when the step leaves
+    the corridor first (a cone's apex, a quadrant of |x| + |y|) the check says
+    so: the statement is qualified, never plainly true.
+
+Three statements hold for every smooth loss, so checking them says nothing
+about corridors; they are checked per piece and labelled ``identity``:
+(a) d/dt g(θ(t)) = −H g along gradient flow (Lemma 2.8); (e) the one-step gap
+θ₁ − θ(h) = −(h²/2) H g + O(h³); (f′) ∇((h/4)‖g‖²) = (h/2) H g.
+
+Verdicts: ``True`` only by exact symbolic reduction (to 0, or into the
+component's ideal); ``False`` with a witness (a point of the component and a
+time where a 30-digit evaluation is clearly non-zero); otherwise ``None``.
+Where a residual contains |u| from a kink, |u| = ±u is used with the sign of u
+at t = 0, decided symbolically or not at all. The statements about corridors
+are vacuous only when the analysis proved there is no corridor; when it left
+something undecided, the verification is undecided too.
 """
 
 from __future__ import annotations
@@ -23,23 +36,25 @@ import json
 import sympy as sp
 
 from .budget import BudgetExceeded, TimeBudget
-from .zero_test import ZeroTest, all_zero, normalize, points_in, value_at
+from .components import sample_component
+from .zero_test import ZeroTest, all_zero, normalize, value_at
 
 __all__ = ["StatementCheck", "Verification", "verify_report"]
 
 _t = sp.Symbol("t", positive=True)  # flow time
 _h = sp.Symbol("h", positive=True)  # learning rate
-_n = sp.Symbol("n", integer=True, nonnegative=True)  # step number
-_tau = sp.Symbol("tau", positive=True)  # CLR: target E* = E(θ₀) − τ‖g(θ₀)‖²
+_tau = sp.Symbol("E_star", real=True)  # CLR target level
+GD_STEPS = 3
+_SMALL = (sp.Rational(1, 10**3), sp.Rational(1, 10**5))
 
 STATEMENTS = {
     "a": ("gradient-along-flow", "d/dt g(θ(t)) = −H g along gradient flow (Lemma 2.8)"),
     "b": ("straight-line-flow", "on a corridor, θ(t) = θ₀ − t g(θ₀) solves gradient flow"),
     "c": ("linear-decrease", "on a corridor, E(θ(t)) = E(θ₀) − t‖g(θ₀)‖²"),
-    "d": ("gd-equals-gf", "on a corridor, GD iterates equal GF samples: θₙ = θ(nh) for all h, n"),
+    "d": ("gd-equals-gf", f"on a corridor, GD iterates equal GF samples: θₖ = θ(kh) for every h, k = 1..{GD_STEPS}"),
     "e": ("one-step-gap", "θ₁ − θ(h) = −(h²/2) H g + O(h³)"),
-    "f": ("no-implicit-regularization", "∇((h/4)‖g‖²) = (h/2) H g, which vanishes on corridors"),
-    "g": ("clr-one-step", "the CLR step (E − E*)/‖g‖² reaches E* in one step on a corridor; = Polyak step for E* = 0"),
+    "f": ("no-implicit-regularization", "the correction (h/2) H g of the modified loss E + (h/4)‖g‖² vanishes on corridors"),
+    "g": ("clr-one-step", "the CLR step (E − E*)/‖g‖² reaches E* in one step inside a corridor; = Polyak step for E* = 0"),
 }
 
 
@@ -54,36 +69,47 @@ class StatementCheck:
     residual: sp.Basic  # what had to vanish (0 when proven)
     where: str  # the region or component it was checked on
     method: str
-    vacuous: bool = False  # true because there is nothing to check (no corridor)
+    vacuous: bool = False  # true because the analysis proved there is no corridor
+    identity: bool = False  # holds for every smooth loss: says nothing about corridors
+    condition: str = ""  # when the statement holds, if not always
 
     def to_dict(self) -> dict:
         return {
             "key": self.key, "name": self.name, "statement": self.statement, "holds": self.holds,
             "residual": str(self.residual), "where": self.where, "method": self.method, "vacuous": self.vacuous,
+            "identity": self.identity, "condition": self.condition,
         }
 
 
 @dataclasses.dataclass(frozen=True)
 class Verification:
-    """All statement checks for one loss; ``holds`` is True only if every check holds."""
+    """All statement checks for one loss.
+
+    ``holds`` is True only if every check holds and the analysis decided every
+    corridor; None when something is undecided (``reason`` says what).
+    """
 
     loss: sp.Expr
     checks: tuple  # StatementCheck, ...
     seconds: float
+    reason: str = ""  # why the verification as a whole is undecided, if it is
 
     @property
     def holds(self) -> bool | None:
         verdicts = [c.holds for c in self.checks]
         if False in verdicts:
             return False
-        return None if None in verdicts else True
+        if None in verdicts or self.reason:
+            return None
+        return True
 
     def __getitem__(self, key: str) -> tuple:
         """The checks of statement ``key`` ("a" … "g"), one per piece or component."""
         return tuple(c for c in self.checks if c.key == key)
 
     def to_dict(self) -> dict:
-        return {"loss": str(self.loss), "holds": self.holds, "checks": [c.to_dict() for c in self.checks]}
+        return {"loss": str(self.loss), "holds": self.holds, "reason": self.reason,
+                "checks": [c.to_dict() for c in self.checks]}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
@@ -91,9 +117,14 @@ class Verification:
     def __str__(self) -> str:
         mark = {True: "holds", False: "FAILS", None: "undecided"}
         lines = [f"Statements of the paper checked on E = {self.loss}: {mark[self.holds]}"]
+        if self.reason:
+            lines.append(f"  undecided because {self.reason}")
         for c in self.checks:
-            extra = " (vacuous: no corridor)" if c.vacuous else ""
+            extra = " (vacuous: the analysis proved there is no corridor)" if c.vacuous else ""
+            extra += " (an identity for every smooth loss)" if c.identity else ""
             lines.append(f"  ({c.key}) {c.statement}\n      {mark[c.holds]}{extra} on {c.where} — {c.method}")
+            if c.condition:
+                lines.append(f"      condition: {c.condition}")
             if c.holds is not True:
                 lines.append(f"      residual: {c.residual}")
         return "\n".join(lines)
@@ -104,49 +135,67 @@ class Verification:
         return r"$\displaystyle \begin{gathered}" + r"\\ ".join(rows) + r"\end{gathered}$"
 
 
-def verify_report(report, *, timeout: float) -> Verification:
-    """Check statements (a)–(g) on every piece and corridor of an analysed loss."""
+def verify_report(report, *, timeout: float, target=0) -> Verification:
+    """Check the statements on every piece and corridor of an analysed loss (see the module docstring)."""
     budget = TimeBudget(timeout)
+    target = sp.nsimplify(target)
     checks: list[StatementCheck] = []
-    variables = report.variables
+    variables = report.piece_variables
     for analysis in report.pieces:
         where = "the whole space" if analysis.piece.region is sp.true else f"the piece where {analysis.piece.region}"
-        _guarded(checks, "a", where, budget, lambda: _gradient_along_flow(analysis, variables, budget))
-        _guarded(checks, "e", where, budget, lambda: _one_step_gap(analysis, variables, budget))
-        _guarded(checks, "f", where, budget, lambda: _modified_loss_identity(analysis, variables, budget))
+        _guarded(checks, "a", where, budget, lambda: _gradient_along_flow(analysis, variables, budget), identity=True)
+        _guarded(checks, "e", where, budget, lambda: _one_step_gap(analysis, variables, budget), identity=True)
+        _guarded(checks, "f", where, budget, lambda: _modified_loss_identity(analysis, variables, budget),
+                 identity=True)
     corridors = [(a, c) for a in report.pieces for c in a.components if c.is_corridor is True]
     for analysis, component in corridors:
         where = f"the corridor {component.describe()}"
-        if analysis.piece.region is not sp.true:
-            where += " (with this piece's formula, while the line stays in the piece)"
-        line = _CorridorLine(analysis, component, variables)
-        _guarded(checks, "b", where, budget, lambda: line.straight_line_flow(budget))
-        _guarded(checks, "c", where, budget, lambda: line.linear_decrease(budget))
-        _guarded(checks, "d", where, budget, lambda: line.gd_equals_gf(budget))
-        _guarded(checks, "f", where, budget, lambda: line.correction_vanishes(budget))
-        _guarded(checks, "g", where, budget, lambda: line.clr_one_step(budget))
-    if not corridors:
+        corridor = _Corridor(report, analysis, component)
+        if corridor.unparametrised:
+            for key in "bcdfg":
+                name, statement = STATEMENTS[key]
+                checks.append(StatementCheck(key, name, statement, None, sp.nan, where, corridor.unparametrised))
+            continue
+        _guarded(checks, "b", where, budget, lambda: corridor.straight_line_flow(budget))
+        _guarded(checks, "c", where, budget, lambda: corridor.linear_decrease(budget))
+        _guarded(checks, "d", where, budget, lambda: corridor.gd_equals_gf(budget))
+        _guarded(checks, "f", where, budget, lambda: corridor.correction_vanishes(budget))
+        _guarded(checks, "g", where, budget, lambda: corridor.clr_one_step(budget, target))
+    reason = ""
+    if not report.corridors_decided:
+        reason = "the analysis did not decide every corridor: " + "; ".join(report.undecided or (report.reason,))
+    if not corridors and not reason:
         for key in "bcdg":
             name, statement = STATEMENTS[key]
-            checks.append(StatementCheck(key, name, statement, True, sp.S.Zero, "no corridor", "nothing to check", True))
+            checks.append(StatementCheck(key, name, statement, True, sp.S.Zero, "no corridor",
+                                         f"vacuous: {report.reason}", vacuous=True))
     order = "abcdefg"
-    checks.sort(key=lambda c: order.index(c.key))
-    return Verification(report.loss, tuple(checks), budget.elapsed)
+    checks.sort(key=lambda c: (order.index(c.key), c.identity is False))
+    return Verification(report.loss, tuple(checks), budget.elapsed, reason)
 
 
-def _guarded(checks, key, where, budget, compute):
+def _guarded(checks, key, where, budget, compute, identity=False):
     name, statement = STATEMENTS[key]
+    if identity and key == "f":
+        statement = "∇((h/4)‖g‖²) = (h/2) H g: the modified loss's extra gradient is (h/2) H g"
+    condition = ""
     try:
         with budget.enforced(f"statement ({key})"):
-            holds, residual, method = compute()
+            result = compute()
     except BudgetExceeded:
-        holds, residual, method = None, sp.nan, "time budget exceeded"
-    checks.append(StatementCheck(key, name, statement, holds, residual, where, method))
+        result = (None, sp.nan, "time budget exceeded")
+    holds, residual, method = result[:3]
+    if len(result) > 3:
+        condition = result[3]
+    checks.append(StatementCheck(key, name, statement, holds, residual, where, method, identity=identity,
+                                 condition=condition))
 
 
 def _verdict(test: ZeroTest):
     return test.verdict, test.residual, test.method
 
+
+# --- identities, per piece ---------------------------------------------------------------------
 
 def _gradient_along_flow(analysis, variables, budget):
     """Differentiate g(θ(t)) for undefined θᵢ(t) and substitute θᵢ' = −gᵢ(θ)."""
@@ -172,7 +221,6 @@ def _one_step_gap(analysis, variables, budget):
     g = list(d.gradient)
     first = [_lie(g, v, variables) for v in variables]  # = −g
     second = [_lie(g, f, variables) for f in first]  # = H g
-    # gap = (θ − h g) − (θ + h·first + h²/2·second + O(h³)); the claim is gap = −(h²/2) H g + O(h³)
     order_one = [-gi - f for gi, f in zip(g, first)]
     order_two = [-s / 2 + hg / 2 for s, hg in zip(second, d.hessian * d.gradient)]
     test = all_zero(order_one + order_two, variables, region=analysis.piece.region,
@@ -194,119 +242,213 @@ def _modified_loss_identity(analysis, variables, budget):
     return _verdict(test)
 
 
-class _CorridorLine:
-    """The straight line θ(t) = θ₀ − t g(θ₀) from a generic point θ₀ of a corridor."""
+# --- statements about one corridor ---------------------------------------------------------------
 
-    def __init__(self, analysis, component, variables):
-        self.analysis, self.component, self.variables = analysis, component, variables
-        self.start = [component.assignment.get(v, v) for v in variables]  # θ₀, parametrised
-        self.free = [v for v in variables if v not in component.assignment]
-        on = lambda e: e.xreplace(component.assignment)  # noqa: E731
-        self.g0 = [on(gi) for gi in analysis.derivatives.gradient]
-        self.loss = analysis.piece.expression
-        self.E0 = on(self.loss)
+class _Corridor:
+    """A generic point θ₀ of a corridor component, and exact decisions of residuals there."""
+
+    def __init__(self, report, analysis, component):
+        self.report, self.analysis, self.component = report, analysis, component
+        self.variables = report.piece_variables
+        self.formula = analysis.piece.expression
+        self.gradient = list(analysis.derivatives.gradient)
+        assignment = component.assignment
+        self.unparametrised = ""
+        self.ideal = None
+        if component.implicit:
+            if component.ideal:
+                self.ideal = sp.groebner(list(component.ideal), *self.variables, order="grevlex")
+                assignment = {}
+            else:
+                self.unparametrised = "an implicit component without a polynomial ideal: no generic point to check on"
+        self.assignment = assignment
+        self.start = [assignment.get(v, v) for v in self.variables]
+        free = [v for v in self.variables if v not in assignment]
+        self.parameters = free + list(component.integers)
+        at_start = dict(zip(self.variables, self.start))
+        self.g0 = [g.xreplace(at_start) for g in self.gradient]
+        self.E0 = self.formula.xreplace(at_start)
         self.norm0 = sum((gi**2 for gi in self.g0), sp.S.Zero)
         region = analysis.piece.region
-        self.region = region if region is sp.true else region.xreplace(component.assignment)
+        self.region = region if region is sp.true else region.xreplace(at_start)
 
     def at(self, expr, time):
         point = {v: s - time * gi for v, s, gi in zip(self.variables, self.start, self.g0)}
         return expr.xreplace(point)
 
+    # (b), (c), (d), (f), (g)
     def straight_line_flow(self, budget):
-        residual = [self.at(gi, _t) - g0 for gi, g0 in zip(self.analysis.derivatives.gradient, self.g0)]
-        return self.identity_for_small_time(residual, budget)
+        residual = [self.at(gi, _t) - g0 for gi, g0 in zip(self.gradient, self.g0)]
+        return self.decide(residual, (_t,), budget)
 
     def linear_decrease(self, budget):
-        residual = [self.at(self.loss, _t) - (self.E0 - _t * self.norm0)]
-        return self.identity_for_small_time(residual, budget)
+        residual = [self.at(self.formula, _t) - (self.E0 - _t * self.norm0)]
+        return self.decide(residual, (_t,), budget)
 
     def gd_equals_gf(self, budget):
-        # Induction on n: if θₙ = θ(nh) then θₙ₊₁ − θ((n+1)h) = −h (g(θ(nh)) − g(θ₀)).
-        residual = [-_h * (self.at(gi, _n * _h) - g0) for gi, g0 in zip(self.analysis.derivatives.gradient, self.g0)]
-        holds, res, method = self.identity_for_small_time(residual, budget, time=_n * _h)
-        return holds, res, f"induction on n (base θ₀ = θ(0)); step residual: {method}"
+        iterate = list(self.start)
+        residuals = []
+        for k in range(1, GD_STEPS + 1):
+            at_iterate = dict(zip(self.variables, iterate))
+            iterate = [th - _h * g.xreplace(at_iterate) for th, g in zip(iterate, self.gradient)]
+            flow = [s - k * _h * g0 for s, g0 in zip(self.start, self.g0)]
+            residuals.extend(a - b for a, b in zip(iterate, flow))
+        holds, residual, method = self.decide(residuals, (_h,), budget)
+        return holds, residual, f"GD iterated exactly for k = 1..{GD_STEPS} with symbolic h: {method}"
 
     def correction_vanishes(self, budget):
-        on = self.component.assignment
-        correction = [(_h / 2 * e).xreplace(on) for e in self.analysis.derivatives.hessian * self.analysis.derivatives.gradient]
-        test = all_zero(correction, self.free + [_h], budget=budget, domain=self.E0)
-        return _verdict(test)
+        at_start = dict(zip(self.variables, self.start))
+        correction = [(_h / 2 * e).xreplace(at_start) for e in self.analysis.derivatives.hg]
+        return self.decide(correction, (_h,), budget)
 
-    def clr_one_step(self, budget):
-        # Target E* = E(θ₀) − τ‖g₀‖²: the CLR step is τ and lands on E* while the line stays in the corridor.
-        target = self.E0 - _tau * self.norm0
+    def clr_one_step(self, budget, target):
+        # For a symbolic target E*: the step (E₀ − E*)/‖g₀‖² lands on E* with this piece's formula.
+        step = (self.E0 - _tau) / self.norm0
+        landing = [self.at(self.formula, step) - _tau]
+        holds, residual, method = self.decide(landing, (_tau,), budget, small=False, start={_tau: self.E0})
+        if holds is not True:
+            return holds, residual, f"E(θ₀ − h g₀) − E* for a symbolic target E*: {method}"
+        # The Polyak target on the loss itself: does the line stay in the corridor that far?
+        reached = self.reaches(target, budget)
+        condition = "for every target E* the flow line reaches inside the corridor"
+        if reached[0] is True:
+            condition += f"; the target E* = {target} is reached: {reached[1]}"
+        elif reached[0] is False:
+            condition += f"; NOT for E* = {target}: {reached[1]}"
+        else:
+            condition += f"; undecided for E* = {target}: {reached[1]}"
+        return True, sp.S.Zero, f"identity in E* ({method}); E* = 0 gives the Polyak step E/‖g‖²", condition
+
+    def reaches(self, target, budget):
+        """Does the step (E₀ − E*)/‖g₀‖² from the corridor land on E* for the loss itself?"""
         step = (self.E0 - target) / self.norm0
-        landing = [self.at(self.loss, step) - target]
-        holds, residual, method = self.identity_for_small_time(landing, budget, time=_tau)
-        polyak = normalize(self.E0 / self.norm0 - (self.E0 - 0) / self.norm0)
-        if polyak != 0:
-            return False, polyak, "the E* = 0 step differs from the Polyak step E/‖g‖²"
-        reach_zero = self.reaches_zero(budget)
-        return holds, residual, f"{method}; E* = 0 gives the Polyak step E/‖g‖²{reach_zero}"
+        landing = self.at(self.report.piece_loss, step) - target
+        if normalize(landing, self.parameters) == 0:
+            return True, "exactly, from every point of the corridor"
+        try:
+            with budget.enforced("statement (g)"):
+                if sp.simplify(_factor_radicands(landing, self.parameters)) == 0:
+                    return True, "exactly, from every point of the corridor (simplification)"
+        except BudgetExceeded:
+            pass
+        for point in self.sample_points(3):
+            value = value_at(landing.xreplace(dict(point)), ())
+            start = value_at(self.E0.xreplace(dict(point)), ())
+            if start is None or start.real <= float(target):
+                continue  # below the target already: the step goes up, not the case of interest
+            if value is not None and abs(value) > 1e-20:
+                at = ", ".join(f"{k} = {v}" for k, v in point)
+                return False, f"from {at} the step leaves the corridor first and lands at E − E* ≈ {value.real:.6g}"
+        return None, "not reduced to 0 symbolically, and no counterexample among sampled corridor points"
 
-    def reaches_zero(self, budget) -> str:
-        """Does the Polyak step from corridor points with E > 0 land exactly on E = 0?"""
-        samples = [p for p in points_in(self.free, self.region, count=3, domain=self.E0)
-                   if (value_at(self.E0, p) or 0).real > 0]
-        if not samples:
-            return ""
-        landed = self.at(self.loss, self.E0 / self.norm0)
-        values = [value_at(landed, p) for p in samples]
-        if all(v is not None and abs(v) < 1e-20 for v in values):
-            return f"; from {len(samples)} sampled corridor points with E > 0 the Polyak step lands on E = 0 (30 digits)"
-        return "; the corridor does not extend to E = 0 from every sampled point"
-
-    def identity_for_small_time(self, residual, budget, time=_t):
-        symbols = self.free + sorted(time.free_symbols, key=str)
-        simplified = [normalize(r, symbols) for r in residual]
+    # --- deciding residuals -----------------------------------------------------------------
+    def decide(self, residuals, times, budget, small=True, start=None):
+        symbols = self.parameters + list(times)
+        simplified = [normalize(r, symbols) for r in residuals]
         if all(r == 0 for r in simplified):
             return True, sp.S.Zero, "exact normalisation"
+        if self.ideal is not None:
+            reduced = self.modulo_ideal(simplified, times)
+            if reduced is True:
+                return True, sp.S.Zero, "every coefficient lies in the component's ideal (Gröbner reduction)"
         simplified = [normalize(_factor_radicands(r, symbols), symbols) for r in simplified]
-        kinks = sorted({a for r in simplified for a in r.atoms(sp.Abs) if a.has(*time.free_symbols)}, key=str)
-        signs = {}
-        for kink in kinks:
-            sign = self.sign_at_start(kink.args[0], time)
-            if sign is None:
-                return None, sp.Matrix(simplified), f"could not tell the sign of {kink.args[0]} at t = 0"
-            signs[kink] = sign * kink.args[0]  # |u| = ±u until the line reaches u = 0
-        if signs:
+        resolved = []
+        for _ in range(2 * GD_STEPS + 2):  # nested kinks (GD iterates) are resolved from the inside out
+            kinks = sorted({a for r in simplified for a in r.atoms(sp.Abs)
+                            if a.has(*times) and not a.args[0].has(sp.Abs)}, key=str)
+            if not kinks:
+                break
+            signs = {}
+            for kink in kinks:
+                sign = self.sign_at_start(kink.args[0], start or {s: 0 for s in times})
+                if sign is None:
+                    return None, sp.Matrix(simplified), \
+                        f"could not decide the sign of {kink.args[0]} at the start symbolically"
+                signs[kink] = sign * kink.args[0]  # |u| = ±u until the line reaches the kink u = 0
+                resolved.append(kink.args[0])
             simplified = [normalize(r.xreplace(signs), symbols) for r in simplified]
+        kinks = resolved
         if any(r != 0 for r in simplified):
             simplified = [sp.simplify(r) for r in simplified]
         if all(r == 0 for r in simplified):
-            if signs:
-                kinks_text = ", ".join(str(k.args[0]) for k in kinks)
-                return True, sp.S.Zero, f"exact while the line has not reached the kink(s) {{{kinks_text} = 0}}"
+            if kinks:
+                text = ", ".join(str(k) for k in kinks)
+                return True, sp.S.Zero, f"exact while the line has not reached the kink(s) {{{text} = 0}}"
             return True, sp.S.Zero, "simplification"
-        return self.small_time_witness(simplified, time)
+        return self.witness(simplified, times, small)
 
-    def sign_at_start(self, expr, time):
-        """Sign of ``expr`` at t = 0 on the corridor: exact if SymPy knows it, else from samples."""
-        start = expr.xreplace({s: 0 for s in time.free_symbols})
+    def modulo_ideal(self, residuals, times):
+        for r in residuals:
+            numerator, _ = sp.fraction(sp.together(r))
+            numerator = sp.expand(numerator)
+            if numerator.has(*[s for s in numerator.free_symbols if s not in self.variables and s not in times]):
+                return None
+            polynomial = sp.Poly(numerator, *times) if times else None
+            coefficients = polynomial.coeffs() if polynomial is not None else [numerator]
+            for c in coefficients:
+                if not c.is_polynomial(*self.variables) or self.ideal.reduce(sp.expand(c))[1] != 0:
+                    return None
+        return True
+
+    def sign_at_start(self, expr, start_values):
+        """Sign of ``expr`` at the start of the line on the corridor, decided symbolically; None otherwise."""
+        start = sp.factor(sp.sympify(expr).xreplace(start_values))
+        if start.is_Mul or (start.is_Pow and start.exp.is_Integer):
+            sign = 1
+            factors = sp.Mul.make_args(start) if start.is_Mul else [start.base] * int(abs(start.exp))
+            for factor in factors:
+                part = self._sign(factor)
+                if part is None:
+                    return None
+                sign *= part
+            return sign
+        return self._sign(start)
+
+    def _sign(self, start):
         if start.is_positive:
             return 1
         if start.is_negative:
             return -1
-        values = [value_at(start, p) for p in points_in(self.free, self.region, count=4, domain=self.E0)]
-        values = [v.real for v in values if v is not None]
-        if values and all(v > 0 for v in values):
-            return 1
-        if values and all(v < 0 for v in values):
-            return -1
+        if start.is_Pow and start.exp.is_Integer and start.exp.is_even:
+            base = self._sign(start.base)
+            return None if base is None else 1
+        # √P ≥ 0 vanishes only where P does; P = 0 lies in the singular set, off the corridor.
+        singular = set(self.analysis.singular)
+        for sign, candidate in ((1, start), (-1, sp.expand(-start))):
+            if not candidate.is_nonnegative:
+                continue
+            core = candidate
+            while core.is_Pow and core.exp.is_positive:
+                core = core.base  # P, √P, P²: zero exactly where P is
+            if any(sp.expand(f) == sp.expand(core) or sp.expand(-f) == sp.expand(core) for f in singular):
+                return sign
+        for relation in self.region.atoms(sp.core.relational.Relational) if self.region is not sp.true else ():
+            difference = sp.expand(relation.lhs - relation.rhs)
+            for sign, candidate in ((1, start), (-1, -start)):
+                if sp.expand(difference - candidate) == 0:
+                    if isinstance(relation, sp.StrictGreaterThan):
+                        return sign
+                    if isinstance(relation, sp.StrictLessThan):
+                        return -sign
         return None
 
-    def small_time_witness(self, residual, time):
-        """A non-zero residual for two tiny times is a counterexample; otherwise undecided."""
-        for point in points_in(self.free, self.region, count=2, domain=self.E0):
-            small = {s: sp.Rational(1, 10**6) for s in time.free_symbols}
-            smaller = {s: sp.Rational(1, 10**8) for s in time.free_symbols}
-            for r in residual:
-                a = value_at(r, tuple(point) + tuple(small.items()))
-                b = value_at(r, tuple(point) + tuple(smaller.items()))
-                if a is not None and b is not None and abs(a) > 1e-25 and abs(b) > 1e-29:
-                    return False, sp.Matrix(residual), "non-zero at a corridor point for t = 1e-6 and 1e-8 (30 digits)"
-        return None, sp.Matrix(residual), "not reduced to 0 symbolically"
+    def sample_points(self, count):
+        if self.ideal is not None:
+            witness = self.component.stationary.witness
+            return [witness] if witness else []
+        return sample_component(self.assignment, self.parameters, self.analysis.piece.region, self.formula,
+                                count=count)
+
+    def witness(self, residuals, times, small):
+        """A non-zero residual at a corridor point (tiny times when ``small``) disproves; else undecided."""
+        for point in self.sample_points(2):
+            for value in (_SMALL if small else (sp.Rational(1, 3),)):
+                at = tuple(point) + tuple((s, value) for s in times)
+                for r in residuals:
+                    number = value_at(r, at)
+                    if number is not None and abs(number) > 1e-25:
+                        return False, sp.Matrix(residuals), f"non-zero at a corridor point for {times[0]} = {value} (30 digits)"
+        return None, sp.Matrix(residuals), "not reduced to 0 symbolically"
 
 
 def _factor_radicands(expr, variables=()):
