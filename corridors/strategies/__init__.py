@@ -1,8 +1,10 @@
 """Hypothesis strategies for property-testing claims about corridors.
 
-Each strategy draws a ``LossCase``: a loss (SymPy and JAX forms) together with
-its ground truth (classification, corridor, stationary points) that holds by
-construction, and strategies for points inside and outside its corridors.
+Most strategies draw a ``LossCase``: a loss (SymPy and JAX forms) together
+with its ground truth (classification, corridor, stationary points) that holds
+by construction, and strategies for points inside and outside its corridors.
+``polynomial_losses`` and ``composed_losses`` draw losses whose truth is not
+known, the inputs that find crashes.
 
 >>> from hypothesis import given
 >>> from corridors.strategies import partial_corridor_losses
@@ -13,6 +15,7 @@ construction, and strategies for points inside and outside its corridors.
 """
 
 from .._testing.cases import LossCase
+from .._testing.random_losses import composed_losses, polynomial_losses
 from .._testing.strategies import (
     CORRIDOR_KINDS,
     NON_CORRIDOR_KINDS,
@@ -30,10 +33,12 @@ __all__ = [
     "NON_CORRIDOR_KINDS",
     "PARTIAL_CORRIDOR_KINDS",
     "LossCase",
+    "composed_losses",
     "corridor_losses",
     "learning_rates",
     "non_corridor_losses",
     "partial_corridor_losses",
     "points",
+    "polynomial_losses",
     "step_counts",
 ]
