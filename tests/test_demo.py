@@ -112,6 +112,17 @@ def test_help_and_bad_flag(capsys):
     assert info.value.code == 2
 
 
+@pytest.mark.parametrize("where", ["existing file", "below a file"])
+def test_unusable_out_folder_is_bad_input_before_any_work(tmp_path, capsys, where):
+    blocker = tmp_path / "taken"
+    blocker.write_text("")
+    out = blocker if where == "existing file" else blocker / "sub"
+    assert main(["demo", "--quick", "--no-progress", "--out", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert "--out" in captured.err and "internal error" not in captured.err
+    assert "[1/4]" not in captured.out  # refused before the gallery ran
+
+
 # --- corridors.plot_corridors ------------------------------------------------------
 def test_plot_corridors_draws_the_corridor_line():
     ax = corridors.plot_corridors("log(exp(x) + exp(y))", xlim=(-2, 2), ylim=(-1, 1))

@@ -32,9 +32,11 @@ def register(subparsers) -> None:
 
 def _handle(args) -> int:
     """Run the demo; returns the exit status."""
-    from .._demo import DEFAULT, QUICK, run_demo
+    from .._demo import DEFAULT, QUICK, default_out_dir, run_demo
+    from ._output import writable_folder
 
-    result = run_demo(QUICK if args.quick else DEFAULT, args.out, progress=not args.no_progress,
+    out = writable_folder(args.out if args.out is not None else default_out_dir())
+    result = run_demo(QUICK if args.quick else DEFAULT, out, progress=not args.no_progress,
                       log=lambda line: print(line, flush=True))
     print(f"output folder: {result.out_dir}")
     return 0 if (result.gallery_ok and result.proofs_ok) else 1
