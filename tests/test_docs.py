@@ -4,9 +4,13 @@
 * every public name (``corridors.__all__``, ``corridors.numeric.__all__``,
   ``corridors.strategies.__all__``, ``proofs.__all__``) has an entry in the
   built ``objects.inv``;
-* the generated pages (proofs, figures) are there;
+* the generated pages (proofs, figures) are there, and the example notebook
+  was executed during the build;
 * the docstring examples of every module that defines a public name pass as
   doctests, and the Python code blocks of the pages run.
+
+The site is built once per session (``docs_site.built_site``) and shared with
+the browser tests (``test_docs_browser.py``).
 """
 
 from __future__ import annotations
@@ -24,23 +28,17 @@ from pathlib import Path
 
 import pytest
 
+from docs_site import built_site
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PUBLIC_PACKAGES = ("corridors", "corridors.numeric", "corridors.strategies", "proofs")
 
-pytest.importorskip("sphinx", reason="the docs extra (sphinx, myst-parser) is not installed")
-pytest.importorskip("myst_parser", reason="the docs extra (sphinx, myst-parser) is not installed")
-
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory) -> Path:
-    """The site built in strict mode into a temporary folder (about 25 s)."""
-    out = tmp_path_factory.mktemp("docs") / "html"
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(out)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, f"strict docs build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    assert "WARNING" not in done.stderr and "ERROR" not in done.stderr, done.stderr
-    return out
+    """The site built in strict mode, once per session (shared with the browser tests)."""
+    return built_site(tmp_path_factory)
 
 
 def read_inventory(path: Path) -> dict[str, set[str]]:
@@ -70,8 +68,23 @@ def test_strict_build_succeeds(html):
     assert (html / "index.html").is_file()
     for page in ("quickstart", "concepts", "proofs", "benchmarks", "api/index", "api/corridors",
                  "api/numeric", "api/strategies", "api/proofs", "tutorials/check_your_loss",
-                 "tutorials/probe_your_network", "tutorials/train_with_clr", "tutorials/property_testing"):
+                 "tutorials/probe_your_network", "tutorials/train_with_clr", "tutorials/property_testing",
+                 "tutorials/in_a_notebook"):
         assert (html / f"{page}.html").is_file(), page
+
+
+def test_the_notebook_was_executed_at_build_time(html):
+    """Its outputs come from the build (the committed notebook has none): the report as LaTeX, a figure."""
+    import json
+
+    source = json.loads((DOCS / "tutorials" / "in_a_notebook.ipynb").read_text(encoding="utf-8"))
+    assert all(not cell.get("outputs") for cell in source["cells"] if cell["cell_type"] == "code")
+    page = (html / "tutorials" / "in_a_notebook.html").read_text(encoding="utf-8")
+    latex = re.findall(r'<div class="output text_latex math[^"]*">(.*?)</div>', page, flags=re.S)
+    assert any("classification: partial" in block for block in latex), "CorridorReport._repr_latex_ not shown"
+    assert any("gd-equals-gf" in block for block in latex), "VerificationReport._repr_latex_ not shown"
+    assert re.search(r'<img [^>]*src="\.\./_images/[0-9a-f]+\.png"', page), "the plot_corridors figure is missing"
+    assert "('partial', (Eq(x, y),))" in htmllib.unescape(page)
 
 
 def test_every_public_name_has_an_api_entry(html):
