@@ -24,6 +24,7 @@ import http.server
 import json
 import os
 import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,8 +34,7 @@ from selenium import webdriver  # the test extra; Chromium itself comes from Deb
 
 from docs_site import built_site, session_folder, shared_once
 
-INSTALL = ("install Debian's Chromium and its driver, as root: "
-           "`apt-get install -y chromium chromium-driver` (on Ubuntu: `chromium-browser chromium-chromedriver`)")
+INSTALL = "install Debian's Chromium and its driver, as root: `apt-get install -y chromium chromium-driver`"
 REQUIRED = os.environ.get("CORRIDORS_REQUIRE_BROWSER") == "1"
 
 CHROMIUM_FLAGS = (
@@ -225,7 +225,7 @@ def seen(tmp_path_factory) -> dict:
     """What Chromium showed on every page; read once per session and shared by the xdist workers."""
     chromium_paths()  # skip (or fail in CI) before building anything when there is no browser
     site = built_site(tmp_path_factory)
-    profile = session_folder(tmp_path_factory) / "chromium-profile"
+    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=session_folder(tmp_path_factory)))
     return shared_once(tmp_path_factory, "chromium-visit.json", lambda: read_site_in_chromium(site, profile))
 
 
