@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(VENV)/bin/corridors demo
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest -n 2 -q; rc=$$?; \
+	$(VENV)/bin/python -m pytest -n 2 -q -rs; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 docs: $(STAMP)

@@ -4,9 +4,15 @@
 * every public name (``corridors.__all__``, ``corridors.numeric.__all__``,
   ``corridors.strategies.__all__``, ``proofs.__all__``) has an entry in the
   built ``objects.inv``;
-* the generated pages (proofs, figures) are there;
+* the generated pages (proofs, figures) are there, and the example notebook
+  was executed during the build;
 * the docstring examples of every module that defines a public name pass as
-  doctests, and the Python code blocks of the pages run.
+  doctests, and as many of them run as each module is known to have;
+* every ``python`` block of the README and of the pages runs, in a fresh
+  interpreter, as a reader would paste them.
+
+The site is built once per session (``docs_site.built_site``) and shared with
+the browser tests (``test_docs_browser.py``).
 """
 
 from __future__ import annotations
@@ -24,23 +30,17 @@ from pathlib import Path
 
 import pytest
 
+from docs_site import built_site
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PUBLIC_PACKAGES = ("corridors", "corridors.numeric", "corridors.strategies", "proofs")
 
-pytest.importorskip("sphinx", reason="the docs extra (sphinx, myst-parser) is not installed")
-pytest.importorskip("myst_parser", reason="the docs extra (sphinx, myst-parser) is not installed")
-
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory) -> Path:
-    """The site built in strict mode into a temporary folder (about 25 s)."""
-    out = tmp_path_factory.mktemp("docs") / "html"
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(out)]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, f"strict docs build failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
-    assert "WARNING" not in done.stderr and "ERROR" not in done.stderr, done.stderr
-    return out
+    """The site built in strict mode, once per session (shared with the browser tests)."""
+    return built_site(tmp_path_factory)
 
 
 def read_inventory(path: Path) -> dict[str, set[str]]:
@@ -70,8 +70,23 @@ def test_strict_build_succeeds(html):
     assert (html / "index.html").is_file()
     for page in ("quickstart", "concepts", "proofs", "benchmarks", "api/index", "api/corridors",
                  "api/numeric", "api/strategies", "api/proofs", "tutorials/check_your_loss",
-                 "tutorials/probe_your_network", "tutorials/train_with_clr", "tutorials/property_testing"):
+                 "tutorials/probe_your_network", "tutorials/train_with_clr", "tutorials/property_testing",
+                 "tutorials/in_a_notebook"):
         assert (html / f"{page}.html").is_file(), page
+
+
+def test_the_notebook_was_executed_at_build_time(html):
+    """Its outputs come from the build (the committed notebook has none): the report as LaTeX, a figure."""
+    import json
+
+    source = json.loads((DOCS / "tutorials" / "in_a_notebook.ipynb").read_text(encoding="utf-8"))
+    assert all(not cell.get("outputs") for cell in source["cells"] if cell["cell_type"] == "code")
+    page = (html / "tutorials" / "in_a_notebook.html").read_text(encoding="utf-8")
+    latex = re.findall(r'<div class="output text_latex math[^"]*">(.*?)</div>', page, flags=re.S)
+    assert any("classification: partial" in block for block in latex), "CorridorReport._repr_latex_ not shown"
+    assert any("gd-equals-gf" in block for block in latex), "VerificationReport._repr_latex_ not shown"
+    assert re.search(r'<img [^>]*src="\.\./_images/[0-9a-f]+\.png"', page), "the plot_corridors figure is missing"
+    assert "('partial', (Eq(x, y),))" in htmllib.unescape(page)
 
 
 def test_every_public_name_has_an_api_entry(html):
@@ -128,39 +143,119 @@ def doctest_modules() -> list[str]:
     return sorted(modules)
 
 
-@pytest.mark.parametrize("module", doctest_modules())
+def examples_in(module: str) -> int:
+    """How many docstring examples ``doctest`` finds in a module."""
+    return sum(len(test.examples) for test in doctest.DocTestFinder().find(importlib.import_module(module)))
+
+
+# Docstring examples each module must keep running, at least: a module whose examples are deleted,
+# skipped or no longer found fails here instead of passing with nothing run. Raise a number when
+# you add examples; lower it only when removing an example on purpose.
+EXAMPLES = {
+    "corridors._numeric._trees": 3,
+    "corridors._numeric.bridge": 4,
+    "corridors._numeric.drift": 4,
+    "corridors._numeric.hessian_vector": 3,
+    "corridors._numeric.indicators": 3,
+    "corridors._numeric.probe": 5,
+    "corridors._optim.accumulate": 9,
+    "corridors._optim.corridor_learning_rate": 20,
+    "corridors._optim.online": 17,
+    "corridors._plotting.surface": 5,
+    "corridors._symbolic": 3,
+    "corridors._symbolic.analysis": 6,
+    "corridors._symbolic.parsing": 1,
+    "corridors._testing.strategies": 3,
+    "corridors.numeric": 4,
+    "corridors.strategies": 4,
+}
+
+# Modules that define public names but have no docstring examples: not doctested (there is
+# nothing to run). Their objects are shown in use by the examples of analyze, verify and the
+# pages (reports, results, errors, the gallery, LossCase, the proofs).
+WITHOUT_EXAMPLES = {
+    "corridors", "corridors._errors", "corridors._symbolic.components", "corridors._symbolic.derivatives",
+    "corridors._symbolic.gallery", "corridors._symbolic.report", "corridors._symbolic.verification",
+    "corridors._symbolic.zero_test", "corridors._testing.cases", "proofs", "proofs._core",
+}
+
+
+def test_every_module_with_public_names_is_doctested_or_listed_without_examples():
+    found = {module: examples_in(module) for module in doctest_modules()}
+    unlisted = sorted(module for module, count in found.items() if count == 0 and module not in WITHOUT_EXAMPLES)
+    assert not unlisted, f"modules defining public names with no docstring example: {unlisted}; " \
+                         "add examples (preferred) or list them in WITHOUT_EXAMPLES"
+    gained = sorted(module for module in WITHOUT_EXAMPLES if found.get(module, 0) > 0)
+    assert not gained, f"{gained} now have examples: move them from WITHOUT_EXAMPLES to EXAMPLES"
+    gone = sorted(set(EXAMPLES) - set(found))
+    assert not gone, f"{gone} no longer define a public name: update EXAMPLES"
+
+
+@pytest.mark.parametrize("module", sorted(set(EXAMPLES) | {m for m in doctest_modules() if m not in WITHOUT_EXAMPLES}))
 def test_docstring_examples(module, tmp_path, monkeypatch):
+    """Every example of the module runs and passes; none is skipped, none went missing."""
     monkeypatch.chdir(tmp_path)  # examples that save a file write it here
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    failures, _ = doctest.testmod(importlib.import_module(module), optionflags=flags, verbose=False)
+    found = examples_in(module)
+    failures, attempted = doctest.testmod(importlib.import_module(module), optionflags=flags, verbose=False)
     assert failures == 0
+    assert attempted == found, f"{found - attempted} of the {found} examples of {module} did not run (skipped?)"
+    assert attempted >= EXAMPLES.get(module, 1), \
+        f"{module}: {attempted} examples ran, {EXAMPLES.get(module, 1)} expected"
 
 
-def test_the_public_api_has_runnable_examples():
-    attempted = 0
-    finder = doctest.DocTestFinder()
-    for module in doctest_modules():
-        attempted += sum(len(test.examples) for test in finder.find(importlib.import_module(module)))
-    assert attempted >= 40
-
-
-# --- code blocks of the pages -----------------------------------------------------------
-PAGES = sorted(
-    p.relative_to(DOCS).as_posix()
+# --- code blocks of the README and of the pages -------------------------------------------
+MARKDOWN = ["README.md"] + sorted(
+    p.relative_to(ROOT).as_posix()
     for p in DOCS.rglob("*.md")
-    if not p.relative_to(DOCS).parts[0].startswith("_") and p.name != "README.md"
+    if not p.relative_to(DOCS).parts[0].startswith("_")
 )
 
 
-def python_blocks(text: str) -> list[str]:
-    return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+def python_blocks(path: Path) -> list[tuple[int, str]]:
+    """The fenced ``python`` blocks of a Markdown file, as (first line, code), parsed as MyST parses them."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(path.read_text(encoding="utf-8"))
+    return [(token.map[0] + 1, token.content) for token in tokens
+            if token.type == "fence" and token.info.strip().split(" ")[0] in ("python", "py", "python3")]
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if python_blocks((DOCS / p).read_text(encoding="utf-8"))])
-def test_code_blocks_of_the_pages_run(page, tmp_path, monkeypatch):
-    """The Python blocks of a page run in order, in one namespace, as a reader would run them."""
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {"__name__": f"docs_{page}"}
-    for number, block in enumerate(python_blocks((DOCS / page).read_text(encoding="utf-8")), start=1):
-        code = compile(block, f"{page} (block {number})", "exec")
-        exec(code, namespace)  # noqa: S102 - our own documentation's examples
+def test_every_python_block_is_found():
+    """The parser sees every block that a plain search for fences finds (none hides in a list or quote)."""
+    for name in MARKDOWN:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        fences = len(re.findall(r"^\s*(?:>\s*)*```+\s*(?:python|py|python3)\s*$", text, flags=re.M))
+        assert len(python_blocks(ROOT / name)) == fences, name
+    assert len(python_blocks(ROOT / "README.md")) >= 4
+
+
+# Runs the blocks of one file in order, in one namespace, in a fresh interpreter (as a reader
+# would paste them), and reports every block that raises (later blocks still run).
+RUN_BLOCKS = r"""
+import json, sys, traceback
+blocks = json.load(sys.stdin)
+namespace, failed = {"__name__": "__main__"}, []
+for label, code in blocks:
+    try:
+        exec(compile(code, label, "exec"), namespace)
+    except BaseException:
+        failed.append(label)
+        print(f"--- {label} raised:\n{traceback.format_exc(limit=4)}", file=sys.stderr, flush=True)
+print(json.dumps(failed))
+"""
+
+
+@pytest.mark.parametrize("name", [name for name in MARKDOWN if python_blocks(ROOT / name)])
+def test_python_blocks_run(name, tmp_path):
+    """Every ``python`` block of the README and of the documentation pages runs, complete as written."""
+    import json
+    import os
+
+    blocks = [(f"{name}:{line}", code) for line, code in python_blocks(ROOT / name)]
+    env = dict(os.environ, MPLBACKEND="Agg")
+    done = subprocess.run([sys.executable, "-c", RUN_BLOCKS], input=json.dumps(blocks), cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-6000:]
+    failed = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not failed, f"blocks that fail (file:line): {failed}\n{done.stderr[-6000:]}"

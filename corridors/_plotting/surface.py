@@ -88,7 +88,7 @@ def plot_corridors(
         'E = log(exp(x) + exp(y)) (partial)'
         >>> [text.get_text() for text in ax.get_legend().get_texts()]
         ['corridor (H g = 0, flow stays)']
-        >>> ax.figure.savefig("log-sum-exp.png")  # doctest: +SKIP
+        >>> ax.figure.savefig("log-sum-exp.png")
     """
     from .._symbolic.analysis import DEFAULT_TIMEOUT, analyze
     from .._symbolic.report import CorridorReport
