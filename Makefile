@@ -19,8 +19,13 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/corridors demo
 
+# Property tests run at a fresh random seed each time; the seed is printed before and
+# after the run, and CORRIDORS_TEST_SEED=<seed> make test replays it.
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest -n 2 -q -rs; rc=$$?; \
+	@seed=$${CORRIDORS_TEST_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "Hypothesis seed: $$seed"; \
+	$(VENV)/bin/python -m pytest -n 2 -q -rs --hypothesis-seed=$$seed; rc=$$?; \
+	echo "Hypothesis seed: $$seed (replay: CORRIDORS_TEST_SEED=$$seed make test)"; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
 docs: $(STAMP)

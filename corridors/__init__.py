@@ -12,7 +12,6 @@ from ._errors import CorridorsError, InvalidArgument, ParseError, UnsupportedFun
 from ._symbolic import (
     ALLOWED_FUNCTIONS,
     CLASSIFICATIONS,
-    DEFAULT_TIMEOUT,
     GALLERY,
     POINT_STATUSES,
     CorridorComponent,
@@ -50,7 +49,6 @@ __all__ = [
     "analyze",
     "verify",
     "algebra_engine",
-    "DEFAULT_TIMEOUT",
     "derivatives",
     "parse_loss",
     "CorridorReport",

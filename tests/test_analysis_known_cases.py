@@ -107,11 +107,21 @@ def test_relu_plateau_is_stationary_and_smooth_junctions_are_not_singular():
     assert smooth.status_at({x: 1, y: 0}) in ("corridor", "not-corridor")
 
 
-def test_periodic_losses_report_corridors_without_claiming_completeness():
-    report = analyze(sp.sin(x) + y, [x, y], timeout=120)  # corridors x = π/2 + kπ, infinitely many
+def test_periodic_losses_list_each_family_once():
+    # H g = (-sin x cos x, 0): x = π/2 + kπ are corridors (g = (0, 1) there); on x = kπ, g = (±1, 1)
+    # leaves the line. Infinitely many lines, three families, all listed: the list is complete.
+    report = analyze(sp.sin(x) + y, [x, y], timeout=120)
     assert report.classification == "partial"
-    assert report.complete is None
+    (corridor,) = report.corridors
+    (k,) = corridor.integers
+    assert corridor.equations == (sp.Eq(x, sp.pi * k + sp.pi / 2),)
+    assert report.complete is True
+    others = [c for c in report.components if c.is_corridor is False]
+    assert len(others) == 2 and all(c.invariant.verdict is False for c in others)
+    for value in (0, sp.pi, -2 * sp.pi):
+        assert report.status_at({x: value, y: 7}) == "not-corridor"
     assert report.status_at({x: sp.pi / 2, y: 7}) == "corridor"
+    assert report.status_at({x: -5 * sp.pi / 2, y: 7}) == "corridor"
 
 
 @pytest.mark.parametrize("n", [20])

@@ -21,7 +21,7 @@ import dataclasses
 
 import sympy as sp
 
-from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set
+from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set, hg_components
 from .algebraic.ideals import engine_name, fibre, invariant_set
 from .algebraic.models import AlgebraicModel, algebraic_model
 from .algebraic.real_points import numeric_sign, solve_triangular
@@ -76,6 +76,16 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
 
     ``parameters`` are data symbols held constant: algebraic answers then hold
     for generic values of them, structural ones (H g ≡ 0, bounded below) for all.
+
+    >>> import sympy as sp
+    >>> from corridors._symbolic.budget import TimeBudget
+    >>> from corridors._symbolic.pieces import Piece
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> analysis = analyze_piece(Piece(0, sp.log(sp.exp(x) + sp.exp(y)), sp.true), [x, y], TimeBudget(60))
+    >>> [c.equations for c in analysis.components if c.is_corridor]
+    [(Eq(x, y),)]
+    >>> analysis.corridors_decided
+    True
     """
     expr, region = piece.expression, piece.region
     model = algebraic_model(expr, symbols, parameters)
@@ -279,9 +289,11 @@ def _family_shape(component):
 
 
 def _other_components(piece, d, model, corridor_bases, symbols, budget, notes):
-    """Stationary points and sets the flow leaves: listed for small rational losses only."""
-    if not model.is_rational or model.parameters or len(symbols) > _LISTING_MAX_VARIABLES:
+    """Stationary points and sets the flow leaves: listed for small models only."""
+    if model.parameters or len(symbols) > _LISTING_MAX_VARIABLES:
         return (), None
+    if not model.is_rational:
+        return _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes)
     numerators = [model.numerator(h) for h in model.hg]
     degree = max((sp.Poly(h, *symbols).total_degree() for h in numerators if h != 0), default=0)
     if degree > _LISTING_MAX_DEGREE:
@@ -310,6 +322,29 @@ def _other_components(piece, d, model, corridor_bases, symbols, budget, notes):
     except BudgetExceeded:
         notes.append("stationary points and non-invariant sets not listed: time budget exceeded")
         return (), None
+
+
+def _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes):
+    if len(model.gens) > _LISTING_MAX_VARIABLES + 2:
+        return (), None
+    try:
+        found = hg_components(model, budget=budget)
+    except BudgetExceeded:
+        notes.append("stationary points and non-invariant sets not listed: time budget exceeded")
+        return (), None
+    if found is None:
+        return (), None
+    corridor_bases = {tuple(sorted(map(sp.srepr, basis))) for basis in corridor_bases}
+    listed = []
+    for component in found:
+        if tuple(sorted(map(sp.srepr, component.basis))) in corridor_bases:
+            continue
+        if component.dimension == 0:
+            listed.extend(_point_component(piece, d, point, model.variables, component.stationary)
+                          for point in component.points)
+        else:
+            listed.append(_listed_component(piece, component.equations, component.dimension, component.stationary))
+    return tuple(listed), True
 
 
 def _point_component(piece, d, point, symbols, stationary) -> CorridorComponent:

@@ -415,7 +415,9 @@ class _Corridor:
         # √P ≥ 0 vanishes only where P does; P = 0 lies in the singular set, off the corridor.
         singular = set(self.analysis.singular)
         for sign, candidate in ((1, start), (-1, sp.expand(-start))):
-            if not candidate.is_nonnegative:
+            # An even root √P of the real loss is ≥ 0 wherever the loss is defined (P ≥ 0 there).
+            even_root = candidate.is_Pow and candidate.exp.is_Rational and candidate.exp > 0 and candidate.exp.q % 2 == 0
+            if not (candidate.is_nonnegative or even_root):
                 continue
             core = candidate
             while core.is_Pow and core.exp.is_positive:

@@ -29,9 +29,9 @@ import dataclasses
 import sympy as sp
 
 from ..budget import TimeBudget
-from .ideals import InvariantSet, Prime, invariant_set
+from .ideals import InvariantSet, Prime, fibre, invariant_set
 from .models import AlgebraicModel
-from .real_points import RealPoint, numeric_sign, real_point
+from .real_points import RealPoint, numeric_sign, real_point, solve_triangular
 
 __all__ = ["AlgebraicComponent", "AlgebraicDecision", "decide_corridor_set"]
 
@@ -133,7 +133,8 @@ def _verdict(model, components, method):
     return None, "undecided real points: " + "; ".join(c.real.method for c in undecided)
 
 
-def _admissibility(model: AlgebraicModel, gens, admissible_region):
+def _admissibility(model: AlgebraicModel, gens, admissible_region, *, moving: bool = True):
+    """Test of exact points: signs of the auxiliaries, denominators, g ≠ 0 (if ``moving``), region."""
     gradient_numerators = [model.numerator(g) for g in model.gradient]
 
     def admissible(point):
@@ -143,8 +144,9 @@ def _admissibility(model: AlgebraicModel, gens, admissible_region):
             verdicts.append(_sign_is(positive, values, 1))
         for f in model.denominators:
             verdicts.append(_nonzero(f, values))
-        gradient = [_nonzero(n, values) for n in gradient_numerators if n != 0]
-        verdicts.append(True if True in gradient else (None if None in gradient else False))
+        if moving:
+            gradient = [_nonzero(n, values) for n in gradient_numerators if n != 0]
+            verdicts.append(True if True in gradient else (None if None in gradient else False))
         if admissible_region is not None and model.is_rational:
             verdicts.append(admissible_region(values))
         if False in verdicts:
@@ -152,6 +154,62 @@ def _admissibility(model: AlgebraicModel, gens, admissible_region):
         return None if None in verdicts else True
 
     return admissible
+
+
+@dataclasses.dataclass(frozen=True)
+class HgComponent:
+    """A prime component of {H g = 0} with admissible real points (stationary or not)."""
+
+    basis: tuple
+    dimension: int  # real dimension in θ
+    stationary: bool  # g vanishes on the whole component
+    equations: tuple  # in θ, as :func:`present` gives them
+    points: tuple  # for dimension 0: the admissible real points, {θᵢ: value}
+
+
+def hg_components(model: AlgebraicModel, *, budget: TimeBudget | None = None) -> tuple | None:
+    """Every component of {H g = 0} of an exact model with admissible real points, or None if undecided.
+
+    Unlike the corridor ideal, this includes stationary points and sets the flow
+    leaves. Positivity of the auxiliaries (exp > 0, sqrt ≥ 0) removes the
+    components that exist only over ℂ or on the wrong branch.
+    Raises ``BudgetExceeded`` when the budget runs out.
+    """
+    if not model.exact or model.parameters:
+        return None
+    gens = model.gens
+    equations = [model.numerator(h) for h in model.hg] + list(model.relations)
+    ideal = invariant_set(equations, gens, saturate=[(f,) for f in model.denominators], budget=budget,
+                          decompose=True)
+    if ideal.empty:
+        return ()
+    admissible = _admissibility(model, gens, None, moving=False)
+    positive = tuple(p for p in model.positive if p in gens)
+    gradient = [model.numerator(g) for g in model.gradient]
+    found = []
+    for index, prime in enumerate(ideal.primes):
+        real = real_point(prime, gens, admissible=admissible, positive=positive, budget=budget, seed=index)
+        if real.verdict is False:
+            continue
+        if real.verdict is None:
+            return None
+        reducer = sp.groebner(list(prime.basis), *gens, order="grevlex")
+        stationary = all(reducer.reduce(g)[1] == 0 for g in gradient)
+        dimension = prime.dimension + len(model.variables) - _rank(model, gens)
+        points = ()
+        if dimension == 0:
+            if not set(model.variables) <= set(gens):
+                return None  # θ enters only through exp(θ/M): its points would need logarithms
+            candidates = solve_triangular(fibre(prime.basis, gens, {}, budget=budget), list(gens))
+            points = tuple({v: c[v] for v in model.variables} for c in candidates if admissible(c) is True)
+            if any(admissible(c) is None for c in candidates):
+                return None
+        equations_theta, _ = present(model, prime.basis)
+        found.append(HgComponent(tuple(prime.basis), dimension, stationary, equations_theta, points))
+    return tuple(found)
+
+
+__all__ += ["HgComponent", "hg_components"]
 
 
 def _sign_is(expr, values, sign):
@@ -195,16 +253,20 @@ def present(model: AlgebraicModel, basis):
         if form is not None:
             linear.append(form)
         else:
-            implicit.append(sp.Eq(sp.factor(model.substitute_atoms(p)), 0))
+            implicit.append(sp.factor(model.substitute_atoms(p)))
     solved = {}
     if linear:
         solution = sp.solve(linear, variables, dict=True)
         if len(solution) == 1:
             solved = {k: sp.simplify(v) for k, v in solution[0].items()}
         else:  # pragma: no cover - linear equations have one solution set
-            implicit = [sp.Eq(e, 0) for e in linear] + implicit
+            implicit = list(linear) + implicit
+    if solved:
+        # An auxiliary relation such as sqrt(y² + 1) - 1 = 0 is implied once y = 0: drop it, exactly.
+        implicit = [e for e in implicit if sp.simplify(e.xreplace(solved)) != 0]
     ordered = [sp.Eq(v, solved[v]) for v in variables if v in solved]
-    return tuple(ordered + implicit), solved
+    # evaluate=False: SymPy would turn exp(x) + 1 = 0 into False, and the caller needs an equation.
+    return tuple(ordered + [sp.Eq(e, 0, evaluate=False) for e in implicit]), solved
 
 
 def _as_linear_in_theta(model: AlgebraicModel, p):

@@ -19,6 +19,7 @@ Anything else is left undecided.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 
 import sympy as sp
@@ -179,7 +180,7 @@ def solve_triangular(polys, order):
         candidates = [p for p in others if _leading_variable(p, order) == g]
         linear = [p for p in candidates if sp.degree(p, g) == 1 and sp.Poly(p, g).LC().is_number]
         if not linear:
-            return []  # not in shape position
+            return _back_substitute(polys, list(reversed(order)), {})  # not in shape position
         p = linear[0]
         coefficient = sp.Poly(p, g).LC()
         solved[g] = sp.expand(-(p - coefficient * g) / coefficient)
@@ -193,6 +194,37 @@ def solve_triangular(polys, order):
         for g, expression in solved.items():
             point[g] = expression.xreplace({last: root})
         points.append(point)
+    return points
+
+
+def _back_substitute(polys, remaining, known):
+    """Real solutions of a lexicographic basis, one variable at a time (last first).
+
+    At each level the basis polynomials in the solved variables and one more,
+    evaluated at the partial solution, have as common real roots exactly the
+    extensions of that solution. Only rational partial solutions are extended
+    (real_roots needs rational coefficients); otherwise the branch gives no point,
+    which callers read as "not found", never as "no point".
+    """
+    if not remaining:
+        return [dict(known)]
+    g, rest = remaining[0], remaining[1:]
+    level = [sp.expand(p.xreplace(known)) for p in polys if p.free_symbols <= set(known) | {g}]
+    if any(p.is_number and p != 0 for p in level):
+        return []
+    level = [p for p in level if not p.is_number]
+    if not level:
+        return []  # g is free here: the fibre was not zero-dimensional
+    try:
+        common = functools.reduce(lambda a, b: a.gcd(b), [sp.Poly(p, g, domain="QQ") for p in level])
+        roots = sp.real_roots(common) if common.degree() > 0 else []
+    except (sp.PolynomialError, NotImplementedError, sp.CoercionFailed):
+        return []
+    points = []
+    for root in dict.fromkeys(roots):
+        if not root.is_Rational and rest:
+            continue
+        points.extend(_back_substitute(polys, rest, {**known, g: root}))
     return points
 
 
