@@ -80,9 +80,14 @@ class MLP(eqx.Module):
 
 
 def cross_entropy_loss(static):
-    """``loss(params, x, y)`` for a model split as ``eqx.partition(model, eqx.is_inexact_array)``."""
+    """``loss(params, batch)`` for a model split as ``eqx.partition(model, eqx.is_inexact_array)``.
 
-    def loss(params, x, y):
+    ``batch`` is one ``(x, y)`` pair: :func:`corridors.numeric.probe` passes
+    each batch to the loss as one argument.
+    """
+
+    def loss(params, batch):
+        x, y = batch
         model = eqx.combine(params, static)
         logits = jax.vmap(model)(x)
         return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()

@@ -52,8 +52,8 @@ def _full_hessian_hg(loss, params, *args):
     return route(flat, *args)
 
 
-def _jit_hg(loss, params, *args, **kwargs):
-    return jax.jit(lambda p, *a: numeric.hg(loss, p, *a, **kwargs))(params, *args)
+def _jit_hg(loss, params, *args, loss_kwargs=None):
+    return jax.jit(lambda p, *a: numeric.hg(loss, p, *a, loss_kwargs=loss_kwargs))(params, *args)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -62,7 +62,7 @@ def test_hg_matches_full_hessian_on_random_networks(seed, activation):
     key = jax.random.PRNGKey(seed)
     params = _mlp_params(key, [3, 5, 4, 2], jnp.float64)
     x, y = _data(jax.random.fold_in(key, 7), 6, 3, 2, jnp.float64)
-    result = _jit_hg(_mlp_loss, params, x, y, activation=activation)
+    result = _jit_hg(_mlp_loss, params, x, y, loss_kwargs={"activation": activation})
     expected_hg, expected_g = _full_hessian_hg(lambda p, a, b: _mlp_loss(p, a, b, activation), params, x, y)
     # Same pytree structure as params.
     assert jax.tree.structure(result.hg) == jax.tree.structure(params)
@@ -132,8 +132,16 @@ def test_result_is_immutable_and_prints_readably():
     text = str(result)
     assert text.startswith("HgResult(") and "|Hg|" in text and "parameters=2" in text
     assert "HgResult" in repr(result)
-    traced = jax.jit(lambda p: str(numeric.hg(lambda t: jnp.sum(t**2), p)) and 0)(jnp.ones(2))
-    assert traced == 0
+    # Under jit, str() shows the structure and marks the values as traced instead of failing.
+    printed = []
+
+    def traced(p):
+        r = numeric.hg(lambda t: jnp.sum(t**2), p)
+        printed.append(str(r))
+        return r.value
+
+    assert float(jax.jit(traced)(jnp.ones(2))) == 2.0
+    assert printed == ["HgResult(value=<traced>, |g|=<traced>, |Hg|=<traced>, parameters=2)"]
 
 
 @pytest.mark.parametrize(
@@ -145,11 +153,81 @@ def test_result_is_immutable_and_prints_readably():
         (lambda t: jnp.sum(t), {}, "no array leaves"),
         (lambda t: jnp.sum(t[0]), (jnp.ones(2), "name"), "not an array"),
         ("not callable", jnp.ones(2), "callable"),
+        (lambda t: (jnp.sum(t), t), jnp.ones(2), "has_aux=True"),
     ],
 )
 def test_invalid_inputs_raise_invalid_argument(loss, params, match):
     with pytest.raises(InvalidArgument, match=match):
         numeric.hg(loss, params)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(has_aux=True), "pair"),  # a loss without aux
+        (dict(has_aux="yes"), "has_aux"),
+        (dict(loss_kwargs=[("scale", 2.0)]), "mapping"),
+    ],
+)
+def test_invalid_options_raise_invalid_argument(kwargs, match):
+    with pytest.raises(InvalidArgument, match=match):
+        numeric.hg(lambda t: jnp.sum(t**2), jnp.ones(2), **kwargs)
+
+
+def test_has_aux_returns_aux_and_the_same_derivatives():
+    params = _mlp_params(jax.random.PRNGKey(7), [3, 4, 1], jnp.float64)
+    x, y = _data(jax.random.PRNGKey(8), 5, 3, 1, jnp.float64)
+
+    def with_aux(p, a, b):
+        return _mlp_loss(p, a, b), {"count": jnp.int32(a.shape[0]), "first": p[0]["b"][0]}
+
+    plain = numeric.hg(_mlp_loss, params, x, y)
+    aux = jax.jit(lambda p, a, b: numeric.hg(with_aux, p, a, b, has_aux=True))(params, x, y)
+    assert int(aux.aux["count"]) == 5 and float(aux.aux["first"]) == float(params[0]["b"][0])
+    assert plain.aux is None
+    expected = jax.tree.leaves((plain.value, plain.grad, plain.hg))
+    for a, b in zip(expected, jax.tree.leaves((aux.value, aux.grad, aux.hg))):
+        np.testing.assert_allclose(a, b, rtol=1e-14)
+
+
+def test_extra_arguments_one_convention():
+    """args go positionally and unchanged (a tuple stays one argument); loss keywords via loss_kwargs."""
+    params = _mlp_params(jax.random.PRNGKey(9), [3, 4, 1], jnp.float64)
+    x, y = _data(jax.random.PRNGKey(10), 5, 3, 1, jnp.float64)
+
+    def batch_loss(p, batch, activation=jnp.tanh):
+        a, b = batch
+        return _mlp_loss(p, a, b, activation)
+
+    reference = numeric.hg(_mlp_loss, params, x, y, loss_kwargs={"activation": jax.nn.softplus})
+    as_one_batch = numeric.hg(batch_loss, params, (x, y), loss_kwargs={"activation": jax.nn.softplus})
+    with pytest.warns(DeprecationWarning, match=r"loss_kwargs=\{'activation'"):
+        deprecated = numeric.hg(_mlp_loss, params, x, y, activation=jax.nn.softplus)
+    for other in (as_one_batch, deprecated):
+        np.testing.assert_allclose(ravel_pytree(other.hg)[0], ravel_pytree(reference.hg)[0], rtol=1e-14)
+    with pytest.raises(InvalidArgument, match="both"):
+        numeric.hg(_mlp_loss, params, x, y, loss_kwargs={"activation": jnp.tanh}, activation=jnp.tanh)
+
+
+def test_bfloat16_stays_bfloat16_and_is_close_to_float32():
+    params = _mlp_params(jax.random.PRNGKey(11), [3, 6, 2], jnp.float32)
+    x, y = _data(jax.random.PRNGKey(12), 8, 3, 2, jnp.float32)
+    low = numeric.hg(_mlp_loss, jax.tree.map(lambda a: a.astype(jnp.bfloat16), params),
+                     x.astype(jnp.bfloat16), y.astype(jnp.bfloat16))
+    high = numeric.hg(_mlp_loss, params, x, y)
+    assert all(leaf.dtype == jnp.bfloat16 for leaf in jax.tree.leaves((low.value, low.grad, low.hg)))
+    got = np.asarray(ravel_pytree(low.hg)[0], dtype=np.float64)
+    expected = np.asarray(ravel_pytree(high.hg)[0], dtype=np.float64)
+    # bfloat16 has an 8-bit significand: agreement to a few percent in norm.
+    assert np.linalg.norm(got - expected) <= 0.05 * np.linalg.norm(expected)
+    assert "HgResult(value=" in str(low)
+
+
+def test_nan_parameters_give_nan_not_zero():
+    result = numeric.hg(lambda t: jnp.sum(t**3), jnp.array([jnp.nan, 1.0]))
+    assert np.isnan(float(result.value))
+    assert np.isnan(float(numeric.safe_norm(result.hg)))
+    assert "nan" in str(result)
 
 
 def test_public_surface():

@@ -1,4 +1,4 @@
-"""Corridor indicators: exact values, corridor values, NaN-freedom, dtypes."""
+"""Corridor indicators: exact values, corridor values, status (finite, stationary), dtypes."""
 
 import jax
 import jax.numpy as jnp
@@ -79,19 +79,98 @@ CONE_APEX_LOSSES = {
 
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
 @pytest.mark.parametrize("name", sorted(CONE_APEX_LOSSES))
-def test_finite_at_g_zero_and_kinks_with_finite_gradients(name, dtype):
+def test_g_zero_is_stationary_not_a_corridor_and_gradients_stay_finite(name, dtype):
     loss = CONE_APEX_LOSSES[name]
     zero = jnp.zeros(3, dtype)
     ind = numeric.indicators(loss, zero, 0.1)
-    for field in numeric.INDICATOR_NAMES + ("grad_norm", "hg_norm"):
-        assert bool(jnp.isfinite(getattr(ind, field))), field
-    if float(ind.grad_norm) == 0.0:  # g = 0: the documented corridor values
-        assert float(ind.gap_ratio) == 0.0 and float(ind.gradient_change) == 0.0
-        assert float(ind.decrease_ratio) == 1.0 and float(ind.directional_sharpness) == 0.0
+    assert bool(ind.finite)
+    assert bool(jnp.isfinite(ind.grad_norm)) and bool(jnp.isfinite(ind.hg_norm))
+    stationary = float(ind.grad_norm) == 0.0
+    assert bool(ind.stationary) is stationary
+    assert bool(ind.defined) is not stationary
+    for field in numeric.INDICATOR_NAMES:
+        value = float(getattr(ind, field))
+        # g = 0: every ratio is 0/0, reported as NaN, never as the corridor values 0, 0, 1, 0.
+        assert np.isnan(value) if stationary else np.isfinite(value), (field, value)
     # Gradients of every indicator w.r.t. θ (third derivatives of E) stay finite.
     for field in numeric.INDICATOR_NAMES:
         grad = jax.grad(lambda t: getattr(numeric.indicators(loss, t, 0.1), field))(zero)
         assert bool(jnp.all(jnp.isfinite(grad))), field
+
+
+def test_a_corridor_and_a_stationary_point_are_told_apart():
+    corridor = numeric.indicators(numeric.safe_norm, jnp.array([3.0, 4.0]), 0.5)
+    minimum = numeric.indicators(lambda t: jnp.sum(t**2), jnp.zeros(2), 0.5)
+    assert not bool(corridor.stationary) and bool(corridor.defined)
+    values = [float(getattr(corridor, n)) for n in numeric.INDICATOR_NAMES]
+    assert values == pytest.approx([0, 0, 1, 0], abs=1e-12)
+    assert bool(minimum.stationary) and not bool(minimum.defined)
+    assert all(np.isnan(float(getattr(minimum, n))) for n in numeric.INDICATOR_NAMES)
+    assert "stationary=True" in str(minimum) and "stationary=False" in str(corridor)
+
+
+def _log_barrier(t):
+    """Finite at θ = (0.05, 1) with g ≠ 0, NaN after a GD step of h = 1 (log of a negative number)."""
+    return -jnp.sum(jnp.log(t)) + 100.0 * jnp.sum(t)
+
+
+NON_FINITE_CASES = {
+    "nan_parameter": (lambda t: jnp.sum(t**3), jnp.array([jnp.nan, 1.0])),
+    "inf_parameter": (lambda t: jnp.sum(t**3), jnp.array([jnp.inf, 1.0])),
+    "nan_in_one_leaf": (
+        lambda p: jnp.sum(p["a"] ** 2) + jnp.sum(p["b"]),
+        {"a": jnp.ones(2), "b": jnp.full(2, jnp.nan)},
+    ),
+    "nan_after_the_step": (_log_barrier, jnp.array([0.05, 1.0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NON_FINITE_CASES))
+@pytest.mark.parametrize("jit", [False, True])
+def test_non_finite_values_never_read_as_a_corridor(name, jit):
+    loss, params = NON_FINITE_CASES[name]
+    compute = lambda p, h: numeric.indicators(loss, p, h)  # noqa: E731
+    ind = (jax.jit(compute) if jit else compute)(params, 1.0)
+    assert not bool(ind.finite)
+    assert not bool(ind.defined)
+    for field in numeric.INDICATOR_NAMES:
+        assert np.isnan(float(getattr(ind, field))), field
+    assert "finite=False" in str(ind)
+
+
+def test_a_traced_step_that_is_not_positive_gives_nan():
+    theta = jnp.array([0.7, 0.2])
+    values = jax.jit(lambda h: numeric.indicators(_quadratic, theta, h))(jnp.array(0.0))
+    assert bool(values.finite) and not bool(values.stationary) and not bool(values.defined)
+    assert all(np.isnan(float(getattr(values, n))) for n in numeric.INDICATOR_NAMES)
+
+
+def test_loss_kwargs_has_aux_and_the_deprecated_keywords_agree():
+    theta = jnp.array([0.7, 0.2])
+
+    def scaled(t, scale):
+        return scale * _quadratic(t)
+
+    def with_aux(t, scale):
+        return scale * _quadratic(t), {"norm": jnp.linalg.norm(t)}
+
+    reference = numeric.indicators(lambda t: 3.0 * _quadratic(t), theta, 0.1)
+    by_mapping = numeric.indicators(scaled, theta, 0.1, loss_kwargs={"scale": 3.0})
+    by_aux = numeric.indicators(with_aux, theta, 0.1, loss_kwargs={"scale": 3.0}, has_aux=True)
+    with pytest.warns(DeprecationWarning, match="loss_kwargs"):
+        by_keyword = numeric.indicators(scaled, theta, 0.1, scale=3.0)
+    for result in (by_mapping, by_aux, by_keyword):
+        for name in numeric.INDICATOR_NAMES:
+            np.testing.assert_allclose(getattr(result, name), getattr(reference, name), rtol=1e-14)
+
+
+def test_bfloat16_parameters_give_bfloat16_indicators_close_to_float32():
+    theta = jnp.array([0.7, 0.2])
+    low = numeric.indicators(_quadratic, theta.astype(jnp.bfloat16), 0.1)
+    high = numeric.indicators(lambda t: 0.5 * t @ A.astype(jnp.float32) @ t, theta.astype(jnp.float32), 0.1)
+    assert low.gap_ratio.dtype == jnp.bfloat16 and bool(low.defined)
+    for name in ("gap_ratio", "gradient_change", "directional_sharpness"):
+        np.testing.assert_allclose(float(getattr(low, name)), float(getattr(high, name)), rtol=3e-2)
 
 
 def test_indicators_gradients_finite_off_the_apex():
@@ -102,11 +181,20 @@ def test_indicators_gradients_finite_off_the_apex():
 
 
 def test_safe_helpers():
-    from corridors._numeric._trees import safe_div
+    from corridors._numeric._trees import safe_div, safe_sqrt, tree_all_finite
 
     assert float(safe_div(1.0, 0.0, 7.0)) == 7.0
     assert float(jax.grad(lambda d: safe_div(1.0, d, 0.0))(0.0)) == 0.0
     assert float(numeric.safe_norm({"a": jnp.array([3.0]), "b": jnp.array(4.0)})) == 5.0
+    # Safety never hides a NaN: it must not read as 0, the value of a perfect corridor.
+    assert np.isnan(float(safe_div(1.0, jnp.nan, 7.0)))
+    assert np.isnan(float(safe_div(jnp.nan, 2.0, 7.0)))
+    assert np.isnan(float(safe_sqrt(jnp.nan))) and np.isnan(float(safe_sqrt(-1.0)))
+    assert np.isnan(float(numeric.safe_norm({"a": jnp.array([3.0]), "b": jnp.array(jnp.nan)})))
+    assert float(numeric.safe_norm(jnp.array([1.0, jnp.inf]))) == np.inf
+    assert float(jax.grad(safe_sqrt)(0.0)) == 0.0
+    assert bool(tree_all_finite({"a": jnp.ones(2), "b": jnp.array(-jnp.inf)})) is False
+    assert bool(tree_all_finite({"a": jnp.ones(2), "b": jnp.array(1e200)}))  # its square overflows
 
 
 def test_indicators_str_and_validation():

@@ -377,7 +377,8 @@ def _numeric_section(config: DemoConfig, out: Path, progress: bool) -> dict:
     indices = batch_indices(len(x), config.probe_batch, config.probe_steps, config.seed)
     batches = ((jnp.asarray(x[i]), jnp.asarray(y[i])) for i in indices)
     h = config.probe_learning_rate
-    probed = numeric.probe(loss, params, optax.sgd(h), batches, learning_rate=h,
+    # probe passes each (x, y) batch to the loss as one argument.
+    probed = numeric.probe(lambda p, batch: loss(p, *batch), params, optax.sgd(h), batches, learning_rate=h,
                            every=config.probe_every, num_steps=config.probe_steps, progress=progress)
     numeric.plot_probe(probed, out / "probe.png",
                        title=f"SGD h={h:g}, batch {config.probe_batch}: corridor indicators ({n_params} parameters)")

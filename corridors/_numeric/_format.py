@@ -13,6 +13,12 @@ def fmt(value, digits: int = 4) -> str:
         array = np.asarray(value)
     except Exception:  # a tracer: nothing concrete to show
         return "<traced>"
+    if array.dtype == bool:
+        if array.ndim == 0:
+            return str(bool(array))
+        return f"[{array.size} values, {int(array.sum())} True]"
+    if array.dtype.kind not in "biuf":  # bfloat16 and other ml_dtypes floats
+        array = array.astype(np.float64)
     if array.ndim == 0:
         return f"{array.item():.{digits}g}"
     if array.size == 0:

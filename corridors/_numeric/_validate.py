@@ -1,12 +1,21 @@
 """Early input checks of the numeric backend, raising ``InvalidArgument``.
 
 Checks run at trace time on shapes and dtypes only, so they work unchanged
-under ``jax.jit``; value checks (``h > 0``) are skipped for traced values.
+under ``jax.jit``; value checks (``h > 0``, finite parameters) are skipped for
+traced values.
+
+Extra arguments of the loss follow one convention across :func:`hg`,
+:func:`indicators`, :func:`gd_vs_gf` and :func:`probe`: the loss is called as
+``loss(params, *args, **loss_kwargs)``. ``args`` are passed positionally and
+never unpacked (a tuple batch stays one argument); keyword arguments of the
+loss go in the keyword-only mapping ``loss_kwargs``, so that they can never
+collide with the library's own options (``has_aux``, ``rtol``, ...).
 """
 
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Callable, Mapping
 
 import jax
@@ -16,12 +25,17 @@ import numpy as np
 from .._errors import InvalidArgument
 
 __all__ = [
+    "check_bool",
+    "concrete",
+    "check_finite_params",
     "check_loss",
     "check_params",
     "check_positive",
     "check_positive_int",
+    "loss_keywords",
     "params_dtype",
     "scalar_loss",
+    "value_only",
 ]
 
 
@@ -53,9 +67,62 @@ def check_params(params, name: str = "params"):
         if not jnp.issubdtype(dtype, jnp.floating):
             raise InvalidArgument(
                 f"{name}{where} has dtype {dtype}; parameters must be real floating arrays "
-                "(float32 or float64)"
+                "(bfloat16, float16, float32 or float64)"
             )
     return jax.tree.map(jnp.asarray, params)
+
+
+def check_finite_params(params, what: str, name: str = "params") -> None:
+    """Raise unless every entry of ``params`` is finite (skipped when traced)."""
+    for path, leaf in jax.tree_util.tree_leaves_with_path(params):
+        known = concrete(leaf)
+        if known is None:
+            continue
+        bad = ~np.isfinite(known.astype(np.float64))
+        if bad.any():
+            where = jax.tree_util.keystr(path)
+            raise InvalidArgument(
+                f"{name}{where} has {int(bad.sum())} non-finite entries of {bad.size} (NaN or inf); "
+                f"{what} needs a finite point. Parameters of a diverged run cannot be probed: "
+                "restart from an earlier checkpoint or with a smaller learning rate"
+            )
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` if it is a Python ``bool``, else raise."""
+    if not isinstance(value, bool):
+        raise InvalidArgument(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def loss_keywords(loss_kwargs, deprecated: Mapping, caller: str) -> dict:
+    """The keyword arguments of the loss: ``loss_kwargs``, plus deprecated ``**kwargs``.
+
+    Keyword arguments given directly to ``caller`` (the old convention of
+    :func:`hg` and :func:`indicators`) still reach the loss, with a
+    ``DeprecationWarning`` that names the replacement.
+    """
+    if loss_kwargs is None:
+        loss_kwargs = {}
+    if not isinstance(loss_kwargs, Mapping):
+        raise InvalidArgument(
+            f"loss_kwargs must be a mapping of keyword arguments of loss, got {type(loss_kwargs).__name__}"
+        )
+    merged = dict(loss_kwargs)
+    if deprecated:
+        names = ", ".join(sorted(deprecated))
+        clash = sorted(set(deprecated) & set(merged))
+        if clash:
+            raise InvalidArgument(f"{', '.join(clash)} given both in loss_kwargs and as keywords of {caller}")
+        mapping = ", ".join(f"{k!r}: ..." for k in sorted(deprecated))
+        warnings.warn(
+            f"passing keyword arguments of the loss ({names}) directly to {caller} is deprecated; "
+            f"pass them as {caller}(..., loss_kwargs={{{mapping}}})",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        merged.update(deprecated)
+    return merged
 
 
 def params_dtype(params):
@@ -63,7 +130,7 @@ def params_dtype(params):
     return jnp.result_type(*jax.tree.leaves(params))
 
 
-def _concrete(value):
+def concrete(value):
     """``value`` as a NumPy array if it is known at trace time, else ``None``."""
     try:
         return np.asarray(value)
@@ -77,13 +144,15 @@ def check_positive(value, name: str) -> None:
         return
     if jnp.ndim(value) != 0:
         raise InvalidArgument(f"{name} must be a scalar, got shape {jnp.shape(value)}")
-    concrete = _concrete(value)
-    if concrete is None:
+    known = concrete(value)
+    if known is None:
         return
-    if not np.issubdtype(concrete.dtype, np.number) or np.iscomplexobj(concrete):
+    if known.dtype.kind not in "biufc" and jnp.issubdtype(known.dtype, jnp.floating):
+        known = known.astype(np.float64)  # bfloat16 and other ml_dtypes floats
+    if not np.issubdtype(known.dtype, np.number) or np.iscomplexobj(known):
         raise InvalidArgument(f"{name} must be a real number, got {value!r}")
-    if not (np.isfinite(concrete) and concrete > 0):
-        raise InvalidArgument(f"{name} must be a finite number > 0, got {concrete.item()!r}")
+    if not (np.isfinite(known) and known > 0):
+        raise InvalidArgument(f"{name} must be a finite number > 0, got {known.item()!r}")
 
 
 def check_positive_int(value, name: str) -> int:
@@ -95,11 +164,29 @@ def check_positive_int(value, name: str) -> int:
     return int(value)
 
 
-def scalar_loss(loss: Callable, args: tuple, kwargs: Mapping) -> Callable:
-    """``θ ↦ loss(θ, *args, **kwargs)``, checking at trace time that it is a real scalar."""
+def scalar_loss(loss: Callable, args: tuple, kwargs: Mapping, has_aux: bool = False) -> Callable:
+    """``θ ↦ (E, aux)`` from ``loss(θ, *args, **kwargs)``, checked at trace time.
+
+    ``E`` must be a real floating scalar. With ``has_aux`` the loss returns
+    ``(E, aux)``; without, ``aux`` is ``None``. Use :func:`value_only` for a
+    function returning ``E`` alone.
+    """
 
     def wrapped(params):
         out = loss(params, *args, **kwargs)
+        if has_aux:
+            if not (isinstance(out, (tuple, list)) and len(out) == 2):
+                raise InvalidArgument(
+                    f"with has_aux=True, loss must return a pair (value, aux), got {_describe(out)}"
+                )
+            out, aux = out
+        else:
+            if isinstance(out, (tuple, list)):
+                raise InvalidArgument(
+                    f"loss returned a {type(out).__name__} of length {len(out)}, not a scalar; if it "
+                    "returns (value, aux), pass has_aux=True"
+                )
+            aux = None
         shape = jnp.shape(out)
         if shape != ():
             raise InvalidArgument(
@@ -108,6 +195,17 @@ def scalar_loss(loss: Callable, args: tuple, kwargs: Mapping) -> Callable:
         dtype = jnp.result_type(out)
         if not jnp.issubdtype(dtype, jnp.floating):
             raise InvalidArgument(f"loss must return a real floating scalar, got dtype {dtype}")
-        return out
+        return out, aux
 
     return wrapped
+
+
+def value_only(energy: Callable) -> Callable:
+    """``θ ↦ E`` from a :func:`scalar_loss` function ``θ ↦ (E, aux)``."""
+    return lambda params: energy(params)[0]
+
+
+def _describe(out) -> str:
+    if isinstance(out, (tuple, list)):
+        return f"a {type(out).__name__} of length {len(out)}"
+    return f"{type(out).__name__} of shape {jnp.shape(out)}"

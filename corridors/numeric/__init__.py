@@ -17,6 +17,24 @@ that:
   to compare the symbolic and numeric sides.
 * :func:`safe_norm` — a Euclidean norm with gradient 0 at 0, for cone losses.
 
+Conventions shared by all of them:
+
+* **Extra arguments.** The loss is always called as
+  ``loss(params, *args, **loss_kwargs)``. :func:`hg`, :func:`indicators` and
+  :func:`gd_vs_gf` take ``args`` positionally after their own arguments and
+  pass them unchanged (a tuple batch is one argument, never unpacked);
+  :func:`probe` passes each batch as the one argument, ``loss(params, batch)``.
+  Keyword arguments of the loss go in the keyword-only mapping
+  ``loss_kwargs``, never mixed with the functions' own options.
+* **Auxiliary outputs.** With ``has_aux=True`` the loss returns
+  ``(value, aux)``; :func:`hg` returns ``aux``, the others discard it.
+* **Non-finite values** are never reported as corridor values: NaN
+  parameters give NaN indicators with ``finite=False``, a stationary point
+  (``g = 0``) gives NaN indicators with ``stationary=True``, and
+  :func:`gd_vs_gf` refuses a NaN start with ``InvalidArgument``.
+* **Dtypes**: bfloat16, float16, float32 and float64 parameters; results keep
+  their dtype, except that :func:`gd_vs_gf` integrates narrower types in float32.
+
 Example:
     >>> import jax.numpy as jnp
     >>> from corridors import numeric
