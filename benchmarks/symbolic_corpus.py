@@ -16,6 +16,7 @@ polynomials of degree ≤ 2 per variable in 2–3 variables.
 from __future__ import annotations
 
 import argparse
+import inspect
 import random
 import statistics
 import sys
@@ -92,9 +93,13 @@ def run_random(count: int, seed: int, timeout: float) -> int:
     return 0
 
 
+_DEFAULT_TIMEOUT = inspect.signature(corridors.analyze).parameters["timeout"].default
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--timeout", type=float, default=corridors.DEFAULT_TIMEOUT)
+    parser.add_argument("--timeout", type=float, default=_DEFAULT_TIMEOUT,
+                        help=f"seconds per loss (default: analyze's own, {_DEFAULT_TIMEOUT:g})")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--random", type=int, metavar="N", help="classify N random polynomials instead")
     parser.add_argument("--seed", type=int, default=0)
