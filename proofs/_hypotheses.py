@@ -54,6 +54,14 @@ class Hypothesis:
     def _apply(self, expr: sp.Expr) -> sp.Expr:
         raise NotImplementedError
 
+    def identities(self) -> tuple[sp.Expr, ...]:
+        """Expressions that vanish on an open set under this hypothesis (a PDE or ODE it imposes).
+
+        Empty for pointwise hypotheses and plain definitions. The runner uses
+        them to catch a later rewrite that contradicts this one.
+        """
+        return ()
+
     def rewrite_latex(self) -> str:
         """The rewrite the runner applies, typeset from its data (not from the author's text)."""
         raise NotImplementedError
@@ -162,6 +170,11 @@ class AlongFlow(Hypothesis):
         return out.doit() if out.has(sp.Derivative, sp.Subs, sp.Integral) else out
 
 
+    def identities(self) -> tuple[sp.Expr, ...]:
+        """θ̇ᵢ(t) − fᵢ(θ(t)) for each i."""
+        onto = dict(zip(self.theta, self.path))
+        return tuple(c.diff(self.time) - sp.sympify(f).xreplace(onto) for c, f in zip(self.path, self.field))
+
     def rewrite_latex(self) -> str:
         velocity = sp.ImmutableMatrix([c.diff(self.time) for c in self.path])
         onto = dict(zip(self.theta, self.path))
@@ -209,6 +222,10 @@ class Eikonal(Hypothesis):
         entries = list(expr) if isinstance(expr, sp.MatrixBase) else [sp.sympify(expr)]
         rename = self._rename if isinstance(self.speed, sp.Symbol) else (lambda e: e)
         return sp.ImmutableMatrix([rename(self._rewrite(e, sign)) for sign in (1, -1) for e in entries])
+
+    def identities(self) -> tuple[sp.Expr, ...]:
+        """‖∇u‖² − c²."""
+        return (sum((sp.diff(self.function, v) ** 2 for v in self.theta), sp.Integer(0)) - self.speed**2,)
 
     @property
     def sigma(self) -> sp.Symbol:

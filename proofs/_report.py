@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from . import DEFAULT_TIMEOUT, UnknownProof, run
+from ._runner import DEFAULT_TIMEOUT, UnknownProof, run
 
 __all__ = [
     "EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "EXIT_UNKNOWN",

@@ -1,4 +1,21 @@
-"""Deciding a residual: exactly zero, shown non-zero, or undecided; and refusing non-proofs.
+"""Deciding a step: refuse non-proofs, apply the hypotheses, decide the residual.
+
+``check_step`` applies the runner's rules to one step:
+
+1. Only ``Step`` objects are accepted. Refused, and counted as failed: any
+   other object (e.g. one carrying a preset verdict), no residual, a Boolean
+   or relation, an empty matrix, floats, a residual that is literally 0 before
+   any reduction, "all n" without a symbolic size (``refusal``).
+2. A step holds when its residual, rewritten by all its hypotheses, is exactly
+   0 (or, for ``relation="> 0"``, provably positive).
+3. Every hypothesis must enter: with any one of them dropped the residual must
+   be shown non-zero (not positive) at a witness. A step with no hypotheses is
+   an identity for every loss and is labelled so.
+4. The hypotheses must not contradict each other, as far as a witness can
+   tell: a hypothesis that imposes an equation on an open set (‖∇u‖ = c,
+   θ̇ = f(θ)) must still satisfy it after the later rewrites (e.g. "E is a
+   corridor" followed by "E = ½‖θ‖²" is refused). This catches a later
+   rewrite that discards an earlier one; it is not a proof of consistency.
 
 Zero is decided symbolically only (``expand`` / ``cancel``, then ``simplify``).
 Non-zero is shown by a witness: every undefined function is replaced by a
@@ -20,13 +37,10 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-__all__ = ["refusal", "decide", "shown_nonzero", "RELATIONS", "ALL_N"]
+from ._hypotheses import REWRITES
+from ._steps import ALL_N, RELATIONS, CheckedStep, Step
 
-# A Step's ``dimension``: the n it was checked in, ALL_N for a derivation with
-# symbolic size (MatrixSymbol of shape n×1), or None for a fixed example.
-ALL_N = "all"
-
-RELATIONS = ("= 0", "> 0")
+__all__ = ["check_step", "decide", "not_shown_positive", "refusal", "shown_nonzero"]
 
 _TRIALS = 3
 _SIGN_TRIALS = 12  # positivity is refuted by one witness where the value is ≤ 0: try more, they are cheap
@@ -43,9 +57,6 @@ def refusal(step) -> str | None:
     empty matrix; floating-point numbers; a residual that is literally 0 before
     any reduction (nothing is checked); "all n" without a symbolic size.
     """
-    from ._core import Step  # late import: _core imports this module
-    from ._hypotheses import REWRITES
-
     if type(step) is not Step:
         return f"the derivation yielded a {type(step).__name__}, not a Step (a preset verdict is not a proof)"
     residual = step.residual
@@ -386,3 +397,88 @@ def _random_value(atom, rng: random.Random) -> sp.Rational:
     if getattr(atom, "is_positive", False) or getattr(atom, "is_nonnegative", False):
         return value
     return value if rng.random() < 0.5 else -value
+
+
+def check_step(step) -> CheckedStep:
+    """Decide one step by the runner's rules (see the module docstring)."""
+    reason = refusal(step)
+    if reason:
+        return CheckedStep(step, False, None, (), f"refused: {reason}")
+    raw, hypotheses = step.residual, step.assumes
+    try:
+        holds, reduced = decide(_apply(raw, hypotheses), step.relation)
+    except Exception as error:  # noqa: BLE001 - SymPy gave up: undecided, not a verdict
+        return CheckedStep(step, None, None, (), f"undecided: deciding raised {type(error).__name__}: {error}")
+    if holds is False:
+        return CheckedStep(step, False, reduced, (), "refuted: the residual is non-zero at a witness"
+                           if step.relation == "= 0" else "refuted: the residual is not positive at a witness")
+    if holds is None:
+        return CheckedStep(step, None, reduced, (), "undecided: the residual is neither shown 0 nor non-zero")
+    if not hypotheses:
+        return CheckedStep(step, True, reduced, (), "identity: holds for every loss, no hypothesis used")
+    try:
+        clash = _contradiction(hypotheses)
+    except Exception as error:  # noqa: BLE001
+        return CheckedStep(step, None, reduced, (),
+                           f"undecided: checking the hypotheses for contradictions raised {type(error).__name__}: {error}")
+    if clash:
+        return CheckedStep(step, False, reduced, (), f"refused: {clash}")
+    try:
+        enters = tuple(_enters(raw, hypotheses, i, step.relation) for i in range(len(hypotheses)))
+    except Exception as error:  # noqa: BLE001
+        return CheckedStep(step, None, reduced, (),
+                           f"undecided: checking that the hypotheses enter raised {type(error).__name__}: {error}")
+    for hypothesis, entered in zip(hypotheses, enters):
+        if entered is False:
+            return CheckedStep(step, False, reduced, enters, f"refused: hypothesis '{hypothesis.text}' does not "
+                               "enter (the claim holds without it; state it as an identity)")
+    for hypothesis, entered in zip(hypotheses, enters):
+        if entered is None:
+            return CheckedStep(step, None, reduced, enters,
+                               f"undecided: could not show that hypothesis '{hypothesis.text}' is needed")
+    return CheckedStep(step, True, reduced, enters,
+                       "holds under the hypotheses; without any one of them the residual is non-zero at a witness")
+
+
+def _apply(residual, hypotheses):
+    for hypothesis in hypotheses:
+        residual = hypothesis.apply(residual)
+    return residual
+
+
+def _contradiction(hypotheses) -> str | None:
+    """Why the hypotheses contradict each other (None when no witness shows it).
+
+    For each hypothesis A that imposes equations I = 0 on an open set and
+    each later hypothesis B: rewrite I by B, then by all the hypotheses in
+    order. If what is left is non-zero at a witness, B has replaced what A
+    constrained by something that violates A (applying A first would have
+    turned I into 0 before B could show it).
+    """
+    for index, earlier in enumerate(hypotheses):
+        identities = earlier.identities()
+        if not identities:
+            continue
+        for later in hypotheses[index + 1:]:
+            rewritten = _apply(later.apply(sp.ImmutableMatrix(identities)), hypotheses)
+            if shown_nonzero(rewritten):
+                return (f"hypotheses '{earlier.text}' and '{later.text}' contradict each other "
+                        "(after the second, the first's equation fails at a witness)")
+    return None
+
+
+def _enters(raw, hypotheses, index: int, relation: str) -> bool | None:
+    """Whether dropping ``hypotheses[index]`` leaves a residual refuted at a witness.
+
+    True: refuted (the hypothesis is needed); False: the claim still holds
+    (it does not enter); None: neither shown.
+    """
+    dropped = _apply(raw, hypotheses[:index] + hypotheses[index + 1:])
+    if relation == "> 0":
+        if not_shown_positive(dropped):
+            return True
+        return False if decide(dropped, relation)[0] is True else None
+    if shown_nonzero(dropped):  # a witness is cheaper than a reduction: try it first
+        return True
+    holds, _ = decide(dropped)
+    return {True: False, False: True}.get(holds)

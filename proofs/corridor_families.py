@@ -19,7 +19,7 @@ import itertools
 import sympy as sp
 
 from ._calculus import dot, generic_loss, loss_is, symbols_vector
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

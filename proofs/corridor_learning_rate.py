@@ -14,7 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import coordinates, difference, dot, generic_loss, loss_is, symbols_vector
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
 __all__ = ["PROOF", "corridor_learning_rate"]

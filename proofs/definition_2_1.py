@@ -18,7 +18,7 @@ from ._calculus import (
     T, along_line, corridor, difference, dot, generic_loss, gradient, gradient_flow, loss_is, on_path, path,
     symbols_vector,
 )
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

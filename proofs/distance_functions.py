@@ -14,7 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import difference, dot, generic_loss, gradient
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from ._hypotheses import Eikonal, Substitute
 
 __all__ = ["PROOF"]

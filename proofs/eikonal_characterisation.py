@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import T, corridor, difference, dot, generic_loss, gradient, gradient_flow, hessian, loss_is, on_path, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from ._hypotheses import Eikonal, Substitute
 
 __all__ = ["PROOF"]

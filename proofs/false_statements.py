@@ -10,6 +10,7 @@ They guard against a checker that says yes too easily:
     missing-half                H g = ∇‖g‖² (factor ½ missing)
     squared-distance            c‖θ − p‖² is a corridor
     unused-hypothesis           an identity dressed up as needing the corridor hypothesis
+    contradictory-hypotheses    "the bowl is a corridor", under "E is a corridor" and then "E = ½‖θ‖²"
     positive-without-assumption x > 0 for a symbol x with no sign
     preset-verdict              a derivation yields a step that already says "holds"
     foreign-object              a derivation yields something that is not a Step
@@ -29,7 +30,7 @@ import sympy as sp
 from ._calculus import (
     T, corridor, difference, dot, generic_loss, gradient, gradient_flow, loss_is, on_path, path, symbols_vector,
 )
-from ._core import CheckedStep, Proof, Step
+from ._steps import CheckedStep, Proof, Step
 from ._hypotheses import Eliminate
 from .corridor_learning_rate import TARGET, _one_step
 from .gd_equals_gf import _induction_step
@@ -108,6 +109,17 @@ def _unused_hypothesis(dims):
                assumes=(corridor(loss),), dimension=2)
 
 
+def _contradictory_hypotheses(dims):
+    # Each hypothesis enters (E − bowl needs the second, H g the first), but the
+    # second throws away what the first imposed: from a contradiction anything follows.
+    for n in (1, 2):
+        loss = generic_loss(n)
+        bowl = sum(v**2 for v in loss.theta) / 2
+        yield Step(r"E = \tfrac12\lVert\theta\rVert^2:\ Hg = 0", "false: the bowl is no corridor",
+                   loss.Hg + sp.ImmutableMatrix([loss.E - bowl] * n),
+                   assumes=(corridor(loss), _bowl(loss)), dimension=n)
+
+
 def _positive_without_assumption(dims):
     x = sp.Symbol("x")
     yield Step("x > 0", "false for a symbol with no sign", x, relation="> 0")
@@ -169,6 +181,8 @@ FALSE_STATEMENTS: tuple[Proof, ...] = (
     _false("missing-half", "Hg = ∇‖g‖²", _missing_half),
     _false("squared-distance", "c‖θ − p‖² is a corridor", _squared_distance),
     _false("unused-hypothesis", "an identity claimed under a hypothesis that does not enter", _unused_hypothesis),
+    _false("contradictory-hypotheses", "the bowl is a corridor (from contradictory hypotheses)",
+           _contradictory_hypotheses),
     _false("positive-without-assumption", "x > 0 for every x", _positive_without_assumption),
     _false("preset-verdict", "a step with a preset verdict", _preset_verdict),
     _false("foreign-object", "a derivation yielding something that is not a Step", _foreign_object),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import T, along_line, corridor, difference, generic_loss, loss_is, on_path, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
 __all__ = ["PROOF"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import T, coordinates, difference, dot, generic_loss, gradient, gradient_flow, loss_is, on_path, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from ._hypotheses import Eliminate, Substitute
 
 __all__ = ["PROOF"]

@@ -8,7 +8,7 @@ Control: along the ascent flow θ̇ = +g the same claim fails.
 from __future__ import annotations
 
 from ._calculus import T, difference, generic_loss, gradient_flow, on_path, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

@@ -9,7 +9,7 @@ d/dt ‖g‖² = 0, so E(θ(t)) is the affine function with value E(θ₀) and s
 from __future__ import annotations
 
 from ._calculus import T, corridor, difference, dot, generic_loss, gradient_flow, loss_is, on_path, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

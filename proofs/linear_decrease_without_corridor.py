@@ -14,7 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import T, difference, dot, generic_loss, gradient_flow, loss_is, on_path, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

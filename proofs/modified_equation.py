@@ -17,7 +17,7 @@ import sympy as sp
 from ._calculus import (
     corridor, difference, dot, generic_loss, gradient, jacobian, lie_derivative, lie_series_licence, loss_is,
 )
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

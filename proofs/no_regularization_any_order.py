@@ -20,7 +20,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import corridor, difference, generic_loss, lie_derivative, loss_is
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from .modified_equation import _coefficient, _lie_series
 
 __all__ = ["PROOF"]

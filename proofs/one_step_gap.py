@@ -15,7 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import difference, generic_loss, gradient_flow, along_line, path
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import difference, generic_loss, loss_is
-from ._core import Control, Proof, Step
+from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
 __all__ = ["PROOF"]

@@ -48,6 +48,7 @@ def test_every_false_statement_fails(statement):
         ("float-residual", "floating-point"),
         ("all-n-fixed-size", "'all n'"),
         ("unused-hypothesis", "does not enter"),
+        ("contradictory-hypotheses", "contradict each other"),
     ],
 )
 def test_non_proofs_are_refused_with_the_reason(name, reason):

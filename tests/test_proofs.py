@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import proofs
 from proofs import Control, Proof, Status, Step, check_proof, check_step
 from proofs._calculus import corridor, difference, generic_loss, gradient, loss_is
-from proofs._verdict import decide
+from proofs._verdict import _contradiction, decide
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Generous CPU budget: "proved" must not depend on how busy the machine is.
@@ -70,7 +70,7 @@ def test_dimensions_are_claimed_as_checked(proof):
     sizes = sorted({step.dimension for step in steps if isinstance(step.dimension, int)})
     assert sizes and set(sizes) <= set(proof.dimensions)
     assert not any(step.dimension == "all" for step in steps)
-    label = proofs._core._dimensions([check_step(Step("x", "y", sp.Symbol("x") - 1, dimension=n)) for n in sizes])
+    label = proofs._runner._dimensions([check_step(Step("x", "y", sp.Symbol("x") - 1, dimension=n)) for n in sizes])
     assert label == (f"n = {sizes[0]}" if len(sizes) == 1 else f"n = {sizes[0]}..{sizes[-1]}")
 
 
@@ -109,6 +109,30 @@ def test_a_home_made_hypothesis_is_refused():
     x = sp.Symbol("x")
     checked = check_step(Step("x = x + 1", "false", difference(x, x + 1), assumes=(Anything("t", "t"),)))
     assert checked.holds is False and "rewrites" in checked.reason
+
+
+def test_a_control_that_is_only_refused_does_not_count():
+    """A control must be refuted at a witness; failing by refusal (here an empty residual) shows nothing."""
+    (lemma,) = proofs.select(["lemma-2.8-gradient-along-flow"])
+    hollow = Control("anything", lambda: iter([Step("anything", "empty", sp.ImmutableMatrix(0, 1, []))]))
+    result = check_proof(Proof(lemma.name, lemma.title, lemma.reference, lemma.statement, lemma.derive,
+                               lemma.hypothesis, hollow, lemma.dimensions), timeout=PATIENT)
+    assert result.control.status is Status.FAILED
+    assert result.status is Status.UNKNOWN and "only refused" in result.message
+
+
+def test_contradictory_hypotheses_are_refused_and_consistent_ones_are_not():
+    loss = generic_loss(2)
+    bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+    cone = loss_is(loss, sp.sqrt(sum(v**2 for v in loss.theta)), r"\lVert\theta\rVert")
+    residual = loss.Hg + sp.ImmutableMatrix([loss.E - sum(v**2 for v in loss.theta) / 2] * 2)
+    checked = check_step(Step("bowl: Hg = 0", "false", residual, assumes=(corridor(loss), bowl), dimension=2))
+    assert checked.holds is False and "contradict each other" in checked.reason
+    # The cone is a corridor with c = 1: "‖g‖ = 1, then E = ‖θ‖" is consistent (such a pair never
+    # passes anyway: after E = ‖θ‖ the corridor hypothesis cannot enter), and so are the
+    # hypotheses of every proved step (test_every_statement_is_proved_and_its_control_fails).
+    assert _contradiction((corridor(loss, speed=sp.Integer(1)), cone)) is None
+    assert _contradiction((corridor(loss), bowl)) is not None
 
 
 def test_symbol_assumptions_are_shown_with_the_step():
@@ -302,3 +326,36 @@ def test_corridors_prove_table():
 def test_the_library_uses_only_the_public_proofs_api():
     source = (ROOT / "corridors" / "_cli" / "prove.py").read_text(encoding="utf-8")
     assert "proofs._" not in source and "from proofs import _" not in source
+
+
+def _package_imports(path: pathlib.Path) -> set[str]:
+    """The proofs modules that ``path`` imports (relative imports, at any depth in the file)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module} if node.module else {alias.name for alias in node.names}
+    return found
+
+
+def test_proofs_modules_import_each_other_without_cycles():
+    """steps → verdict → runner → report: every module imports only modules below it."""
+    package = ROOT / "proofs"
+    graph = {path.stem: _package_imports(path) for path in package.glob("*.py") if path.stem != "__init__"}
+    assert graph["_steps"] <= {"_hypotheses", "_latex"}
+    assert "_runner" not in graph["_verdict"] and "_report" not in graph["_runner"]
+    visiting, done = set(), set()
+
+    def visit(module, trail):
+        assert module not in visiting, f"import cycle: {' → '.join([*trail, module])}"
+        if module in done or module not in graph:
+            return
+        visiting.add(module)
+        for imported in sorted(graph[module]):
+            visit(imported, [*trail, module])
+        visiting.discard(module)
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
