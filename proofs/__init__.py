@@ -5,8 +5,10 @@ Every statement is derived with SymPy for a generic smooth loss E(θ₁, …, θ
 lhs − rhs computed from the loss alone and the hypotheses it uses; the runner
 applies the hypotheses as explicit rewrites, requires the result to be exactly
 0, and requires every hypothesis to enter (dropping it leaves a residual shown
-non-zero at a witness). A proof is "proved" only if, in addition, its control
-(the statement with the hypothesis dropped) comes out "failed".
+non-zero at a witness); hypotheses that a witness shows to contradict each
+other are refused. A proof is "proved" only if, in addition, its control (the
+statement with the hypothesis dropped) comes out "failed", refuted at a
+witness.
 
 Public API:
 

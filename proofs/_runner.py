@@ -5,7 +5,7 @@ its control, the statement with the hypothesis dropped, comes out *failed*.
 The control must fail by refutation (a residual non-zero at a witness), not
 merely by being refused. A proof is *failed* when a step is refused or
 refuted, and *unknown* otherwise (undecided, out of budget, the derivation
-raised, no control, or the control did not fail).
+raised, no control, or the control was not refuted).
 
 The budget is process CPU time (``ITIMER_PROF``), not wall-clock time, so
 verdicts do not change when other processes keep the machine busy.
