@@ -1,8 +1,10 @@
-"""Calculus on a generic smooth loss E(θ₁, …, θₙ) for the derivations.
+"""Calculus on a generic smooth loss E(θ₁, …, θₙ), and the hypotheses the derivations use.
 
-E is an undefined SymPy function, so every identity checked with it holds for
+E is an undefined SymPy function, so an identity checked with it holds for
 all smooth losses, not for one example. g = ∇E and H = ∇²E are evaluated at
-the symbolic point θ.
+the symbolic point θ. Curves θ(t) are undefined functions of t; "θ(t) solves
+gradient flow" is a hypothesis (``gradient_flow``) that the runner applies,
+never an assumption built into the residual.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sympy as sp
+
+from ._hypotheses import AlongFlow, Eikonal, Substitute
 
 __all__ = [
     "T",
@@ -22,10 +26,15 @@ __all__ = [
     "jacobian",
     "dot",
     "lie_derivative",
-    "along_flow",
-    "time_derivatives",
-    "chain_rule_residual",
     "symbols_vector",
+    "path",
+    "on_path",
+    "gradient_flow",
+    "corridor",
+    "loss_is",
+    "along_line",
+    "difference",
+    "lie_series_licence",
 ]
 
 # Time along a flow.
@@ -96,46 +105,89 @@ def generic_loss(n: int, name: str = "E") -> GenericLoss:
     return GenericLoss(theta=theta, E=E, g=gradient(E, theta), H=hessian(E, theta))
 
 
-def along_flow(u, field, theta) -> object:
-    """d/dt u(θ(t)) at θ(t) = θ along a solution of θ̇ = f(θ), by SymPy's chain rule.
+def path(n: int, time: sp.Symbol = T, name: str = "vartheta") -> tuple[sp.Expr, ...]:
+    """A generic curve θ(t) = (θ₁(t), …, θₙ(t)): undefined functions of ``time``."""
+    return tuple(sp.Function(f"{name}_{i}")(time) for i in range(1, n + 1))
 
-    θ(t) is a generic curve (undefined functions of t); θ̇ᵢ(t) = fᵢ(θ(t)) is
-    substituted after differentiating, then the result is evaluated at the
-    point θ. u may be a matrix (entrywise).
+
+def on_path(expr, theta, curve):
+    """``expr`` (given at the point θ) evaluated on the curve: θ ↦ θ(t).
+
+    ``xreplace``, not ``subs``: ∂E/∂θ₁ becomes ∂E/∂θ₁(t) at (θ₁(t), …), a
+    derivative SymPy keeps as such, instead of ``Subs`` objects.
     """
-    curve = tuple(sp.Function(f"vartheta_{i}")(T) for i in range(1, len(theta) + 1))
-    onto_curve = dict(zip(theta, curve))
-    back_to_point = dict(zip(curve, theta))
-    velocity = {c.diff(T): sp.sympify(f).subs(onto_curve, simultaneous=True) for c, f in zip(curve, field)}
-
-    def time_derivative(w):
-        moved = sp.sympify(w).subs(onto_curve, simultaneous=True).diff(T).subs(velocity)
-        return sp.expand(moved.subs(back_to_point, simultaneous=True).doit())
-
-    return u.applyfunc(time_derivative) if isinstance(u, sp.MatrixBase) else time_derivative(u)
+    mapping = dict(zip(theta, curve))
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(lambda e: e.xreplace(mapping))
+    return sp.sympify(expr).xreplace(mapping)
 
 
-def time_derivatives(u, field, theta, order: int) -> list:
-    """[dᵏ/dtᵏ u(θ(t)) at θ for k = 1..order] along θ̇ = f(θ): the iterated Lie derivatives L_fᵏ u.
+def gradient_flow(loss: GenericLoss, curve, *, sign: int = -1, at_point: bool = True, time: sp.Symbol = T) -> AlongFlow:
+    """Hypothesis: ``curve`` solves gradient flow θ̇ = −g(θ) (``sign=+1``: the ascent flow θ̇ = +g)."""
+    text, latex = (("θ(t) solves gradient flow θ' = −g(θ)", r"\dot\theta = -g(\theta)") if sign < 0 else
+                   ("θ(t) solves the ascent flow θ' = +g(θ)", r"\dot\theta = +g(\theta)"))
+    return AlongFlow(text, latex, path=tuple(curve), field=tuple(sign * loss.g), theta=loss.theta,
+                     time=time, at_point=at_point)
 
-    The flow is autonomous, so dᵏu/dtᵏ = wₖ(θ(t)) for a function wₖ of the
-    point, and by the chain rule (``chain_rule_residual``) wₖ₊₁ = L_f wₖ.
+
+def corridor(loss: GenericLoss, speed: sp.Expr | None = None) -> Eikonal:
+    """Hypothesis: H g = 0 on an open connected set U, applied as ‖g‖ = c on U (H g = ½∇‖g‖²)."""
+    c = sp.Symbol("c", positive=True) if speed is None else speed
+    n = loss.n
+    last = f"\\theta_{{{n}}}"
+    others = r"\textstyle\sum_{j<n}(\partial_j E)^2" if n > 1 else "0"
+    return Eikonal(
+        "H g = 0 on an open connected set U (a corridor), so ‖g‖ = c there",
+        rf"Hg = 0 \text{{ on }} U \Rightarrow \lVert g\rVert = c,\ "
+        rf"\partial_{{{last}}} E = \pm\sqrt{{c^2 - {others}}}",
+        function=loss.E, theta=loss.theta, speed=c,
+    )
+
+
+def loss_is(loss: GenericLoss, formula: sp.Expr, latex: str, text: str | None = None) -> Substitute:
+    """Hypothesis: the generic E is the given ``formula`` in the coordinates θ."""
+    return Substitute(text or f"E is the loss {sp.sstr(formula)}", f"E = {latex}", rules=((loss.E, formula),))
+
+
+def along_line(loss: GenericLoss, curve, velocity, *, at_point: bool = True, time: sp.Symbol = T) -> AlongFlow:
+    """Hypothesis: ``curve`` is the straight line with constant ``velocity``, θ̇ = v."""
+    return AlongFlow("θ(t) is the straight line θ(0) + t·v", r"\dot\theta = v \text{ (constant)}",
+                     path=tuple(curve), field=tuple(velocity), theta=loss.theta, time=time, at_point=at_point)
+
+
+def difference(lhs, rhs):
+    """lhs − rhs, kept unevaluated (entrywise for matrices) so that the *runner* does the cancelling.
+
+    SymPy cancels equal terms as soon as an expression is built; a residual
+    built this way shows both sides, and only the runner's reduction says it
+    is 0. (The runner refuses residuals that are literally 0.)
     """
-    derivatives, current = [], u
-    for _ in range(order):
-        current = lie_derivative(field, current, theta)
-        current = current.applyfunc(sp.expand) if isinstance(current, sp.MatrixBase) else sp.expand(current)
-        derivatives.append(current)
-    return derivatives
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        lhs, rhs = sp.ImmutableMatrix(lhs), sp.ImmutableMatrix(rhs)
+        if lhs.shape != rhs.shape:
+            raise ValueError(f"shapes differ: {lhs.shape} and {rhs.shape}")
+        return sp.ImmutableMatrix(lhs.rows, lhs.cols, [_unevaluated_difference(a, b) for a, b in zip(lhs, rhs)])
+    return _unevaluated_difference(sp.sympify(lhs), sp.sympify(rhs))
 
 
-def chain_rule_residual(n: int) -> sp.Expr:
-    """d/dt w(θ(t)) − L_f w for a generic function w and a generic field f in n dimensions (≡ 0).
+def _unevaluated_difference(a, b):
+    if b == 0:
+        return a
+    return sp.Add(a, sp.Mul(sp.Integer(-1), b, evaluate=False), evaluate=False)
 
-    This single check licenses computing higher time derivatives along any
-    flow as iterated Lie derivatives (``time_derivatives``).
+
+def lie_series_licence(n: int):
+    """(residual, hypothesis) of d/dt w(θ(t)) = (L_f w)(θ(t)) along θ̇ = f(θ), generic w and f.
+
+    This one chain-rule fact licenses computing the Taylor series of any flow
+    as the Lie series Σ hᵏ/k! L_fᵏ θ (each time derivative is again a function
+    of the point, differentiated along f).
     """
     theta = coordinates(n)
     w = sp.Function("w")(*theta)
-    field = [sp.Function(f"f_{i}")(*theta) for i in range(1, n + 1)]
-    return along_flow(w, field, theta) - lie_derivative(field, w, theta)
+    field = tuple(sp.Function(f"f_{i}")(*theta) for i in range(1, n + 1))
+    curve = path(n)
+    residual = difference(on_path(w, theta, curve).diff(T), on_path(lie_derivative(field, w, theta), theta, curve))
+    flow = AlongFlow("θ(t) solves θ' = f(θ) for a generic field f", r"\dot\theta = f(\theta)",
+                     path=curve, field=field, theta=theta)
+    return residual, flow

@@ -1,10 +1,31 @@
-"""Deciding a step's residual: exactly zero, shown non-zero, or undecided.
+"""Deciding a step: refuse non-proofs, apply the hypotheses, decide the residual.
 
-Zero is decided symbolically only (expand / cancel, then ``simplify``). Non-zero
-is shown by a witness: every undefined function is replaced by a fixed
-polynomial test function and every symbol by a rational number, and the
-residual is evaluated exactly (or with 60-digit interval-checked ``evalf`` when
-radicals remain). A residual that is neither is "undecided" (holds = None).
+``check_step`` applies the runner's rules to one step:
+
+1. Only ``Step`` objects are accepted. Refused, and counted as failed: any
+   other object (e.g. one carrying a preset verdict), no residual, a Boolean
+   or relation, an empty matrix, floats, a residual that is literally 0 before
+   any reduction, "all n" without a symbolic size (``refusal``).
+2. A step holds when its residual, rewritten by all its hypotheses, is exactly
+   0 (or, for ``relation="> 0"``, provably positive).
+3. Every hypothesis must enter: with any one of them dropped the residual must
+   be shown non-zero (not positive) at a witness. A step with no hypotheses is
+   an identity for every loss and is labelled so.
+4. The hypotheses must not contradict each other, as far as a witness can
+   tell: a hypothesis that imposes an equation on an open set (‖∇u‖ = c,
+   θ̇ = f(θ)) must still satisfy it after the later rewrites (e.g. "E is a
+   corridor" followed by "E = ½‖θ‖²" is refused). This catches a later
+   rewrite that discards an earlier one; it is not a proof of consistency.
+
+Zero is decided symbolically only (``expand`` / ``cancel``, then ``simplify``).
+Non-zero is shown by a witness: every undefined function is replaced by a
+fixed polynomial test function and every symbol by a rational number
+respecting its assumptions, and the residual is evaluated exactly (or with
+60-digit ``evalf`` when radicals remain). A residual that is neither is
+undecided (``None``). Positivity claims (``relation="> 0"``) are decided by
+SymPy's assumptions, and refuted by a witness where the value is ≤ 0.
+
+``refusal`` lists what the runner will not accept as a proof step at all.
 """
 
 from __future__ import annotations
@@ -16,29 +37,81 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ._core import Step, with_holds
+from ._hypotheses import REWRITES
+from ._steps import ALL_N, RELATIONS, CheckedStep, Step
 
-__all__ = ["settle", "decide"]
+__all__ = ["check_step", "decide", "not_shown_positive", "refusal", "shown_nonzero"]
 
 _TRIALS = 3
+_SIGN_TRIALS = 12  # positivity is refuted by one witness where the value is ≤ 0: try more, they are cheap
 _TEST_DEGREE = 5  # above every derivative order used, so test functions do not degenerate
 _NONZERO_BELOW = sp.Float("1e-40")  # |value| above this at 60 digits counts as non-zero
+_SEED = 20240213  # fixed: verdicts are reproducible
 
 
-def settle(step: Step) -> Step:
-    """Return ``step`` with ``holds`` decided from its residual (None stays undecided)."""
-    if step.residual is None:
-        return step
-    holds, reduced = decide(step.residual)
-    return with_holds(step, holds, reduced)
+def refusal(step) -> str | None:
+    """Why ``step`` is not a proof step (None when it is acceptable).
+
+    Refused: anything but a ``Step`` (e.g. an object carrying a preset
+    verdict); no residual; a Boolean or a relation instead of lhs − rhs; an
+    empty matrix; floating-point numbers; a residual that is literally 0 before
+    any reduction (nothing is checked); "all n" without a symbolic size.
+    """
+    if type(step) is not Step:
+        return f"the derivation yielded a {type(step).__name__}, not a Step (a preset verdict is not a proof)"
+    residual = step.residual
+    if residual is None:
+        return "no residual"
+    # (Not Boolean itself: a Symbol is a Boolean too, and a bare symbol is a fine residual.)
+    booleans = (bool, sp.logic.boolalg.BooleanAtom, sp.logic.boolalg.BooleanFunction, sp.core.relational.Relational)
+    if isinstance(residual, booleans):
+        return "the residual is a Boolean or a relation, not an expression lhs − rhs"
+    if not isinstance(residual, (sp.Basic, sp.MatrixBase, int)):
+        return f"the residual is a {type(residual).__name__}, not a SymPy expression"
+    if isinstance(residual, sp.MatrixBase) and 0 in residual.shape:
+        return "the residual matrix is empty"
+    if step.relation not in RELATIONS:
+        return f"unknown relation {step.relation!r} (use one of {RELATIONS})"
+    if step.relation == "> 0" and isinstance(residual, (sp.MatrixBase, sp.MatrixExpr)):
+        return "a positivity claim needs a scalar residual"
+    if not isinstance(step.assumes, tuple):
+        return "assumes must be a tuple of hypotheses"
+    # Only the runner's own rewrites: a home-made one could rewrite any residual to 0.
+    foreign = [type(h).__name__ for h in step.assumes if type(h) not in REWRITES]
+    if foreign:
+        return f"hypotheses must be one of the runner's rewrites ({', '.join(c.__name__ for c in REWRITES)}), got {foreign}"
+    entries = list(residual) if isinstance(residual, sp.MatrixBase) else [residual]
+    if any(sp.sympify(e).has(sp.Float) for e in entries if not isinstance(e, sp.MatrixExpr)):
+        return "the residual contains floating-point numbers; derivations must be exact"
+    if _literally_zero(residual):
+        return "the residual is literally 0 before any reduction: nothing is checked"
+    if step.dimension == ALL_N and not _has_symbolic_size(residual):
+        return "'all n' is claimed but the residual has a fixed size"
+    return None
 
 
-def decide(residual) -> tuple[bool | None, object]:
-    """(True, 0) if residual ≡ 0; (False, r) if shown non-zero; (None, r) otherwise."""
-    if residual is sp.true or residual is sp.false:  # an Eq that SymPy already evaluated
-        return (True, sp.Integer(0)) if residual is sp.true else (False, residual)
-    if isinstance(residual, sp.Equality):
-        residual = residual.lhs - residual.rhs
+def _literally_zero(residual) -> bool:
+    if isinstance(residual, sp.ZeroMatrix):
+        return True
+    if isinstance(residual, sp.MatrixBase):
+        return all(e == 0 for e in residual)
+    return isinstance(residual, (int, sp.Expr)) and sp.sympify(residual) == 0
+
+
+def _has_symbolic_size(residual) -> bool:
+    if not isinstance(residual, sp.Basic):
+        return False
+    return any(
+        not sp.sympify(extent).is_Integer
+        for matrix in residual.atoms(sp.MatrixSymbol)
+        for extent in matrix.shape
+    )
+
+
+def decide(residual, relation: str = "= 0") -> tuple[bool | None, object]:
+    """(True, reduced) if the relation holds; (False, r) if refuted by a witness; (None, r) otherwise."""
+    if relation == "> 0":
+        return _decide_positive(sp.sympify(residual))
     if isinstance(residual, sp.MatrixExpr) and not isinstance(residual, sp.MatrixBase):
         return _decide_matrix_expression(residual)
     entries = list(residual) if isinstance(residual, sp.MatrixBase) else [sp.sympify(residual)]
@@ -53,6 +126,41 @@ def decide(residual) -> tuple[bool | None, object]:
     return None, _pack(residual, reduced)
 
 
+def shown_nonzero(residual) -> bool:
+    """True when some entry is non-zero at a witness (no reduction first: witnesses are cheap)."""
+    if isinstance(residual, sp.MatrixExpr) and not isinstance(residual, sp.MatrixBase):
+        explicit = _at_size(residual.doit(), 3)
+        return explicit is not None and any(_shown_nonzero(e) for e in explicit if e != 0)
+    entries = list(residual) if isinstance(residual, sp.MatrixBase) else [sp.sympify(residual)]
+    return any(_shown_nonzero(entry) for entry in entries if entry != 0)
+
+
+def not_shown_positive(residual) -> bool:
+    """True when the scalar residual is ≤ 0 at some witness (so "> 0" is refuted)."""
+    rng = random.Random(_SEED)
+    for _ in range(_SIGN_TRIALS):
+        value = _value_at_random(sp.sympify(residual), rng)
+        if value is None:
+            continue
+        if value.is_Rational:
+            if value <= 0:
+                return True
+            continue
+        numeric = value.evalf(60)
+        if numeric.is_real and numeric < -_NONZERO_BELOW:  # clear of rounding at 60 digits
+            return True
+    return False
+
+
+def _decide_positive(residual: sp.Expr) -> tuple[bool | None, object]:
+    reduced = sp.factor(sp.cancel(sp.together(residual)))
+    if reduced.is_positive:
+        return True, reduced
+    if reduced.is_nonpositive or not_shown_positive(reduced):
+        return False, reduced
+    return None, reduced
+
+
 def _pack(original, entries):
     if isinstance(original, sp.MatrixBase):
         return sp.ImmutableMatrix(original.rows, original.cols, entries)
@@ -62,15 +170,35 @@ def _pack(original, entries):
 def _reduce(expr: sp.Expr) -> sp.Expr:
     """Cheap canonical form: doit, then expand (polynomials) or cancel (radicals, fractions).
 
-    Expanding products of radicals first can blow up, so rational expressions
-    go straight to ``cancel(together(·))``, which keeps radicals as generators.
+    Derivatives of undefined functions (the jet of E) are frozen as symbols
+    first: SymPy's polynomial code is much faster on plain symbols, and a
+    derivative of an undefined function is an independent variable anyway.
+    Expanding products of radicals can blow up, so rational expressions go
+    straight to ``cancel(together(·))``, which keeps radicals as generators.
     """
-    if expr.has(sp.Derivative, sp.Subs):
+    if _needs_doit(expr):
         expr = expr.doit()
-    rational = any(not (p.exp.is_Integer and p.exp >= 0) for p in expr.atoms(sp.Pow))
-    if rational:
-        return sp.cancel(sp.together(expr))
-    return sp.expand(expr)
+    frozen, thaw = _freeze(expr)
+    rational = any(not (p.exp.is_Integer and p.exp >= 0) for p in frozen.atoms(sp.Pow))
+    reduced = sp.cancel(sp.together(frozen)) if rational else sp.expand(frozen)
+    return reduced.xreplace(thaw) if reduced != 0 else reduced
+
+
+def _needs_doit(expr) -> bool:
+    """True unless the only unevaluated objects are derivatives of undefined functions (which doit keeps)."""
+    if expr.has(sp.Subs, sp.Integral):
+        return True
+    return any(not isinstance(d.expr, AppliedUndef) for d in expr.atoms(sp.Derivative))
+
+
+def _freeze(expr):
+    """expr with each derivative / application of an undefined function replaced by a fresh symbol."""
+    atoms = expr.atoms(sp.Derivative) | expr.atoms(AppliedUndef)
+    if not atoms:
+        return expr, {}
+    symbols = {atom: sp.Dummy(f"j{i}") for i, atom in enumerate(sorted(atoms, key=sp.default_sort_key))}
+    # Applications inside derivatives (E(θ) in ∂E/∂θ₁) disappear with their derivative: xreplace is top-down.
+    return expr.xreplace(symbols), {v: k for k, v in symbols.items()}
 
 
 def _decide_matrix_expression(residual: sp.MatrixExpr) -> tuple[bool | None, object]:
@@ -112,43 +240,142 @@ def _at_size(expr: sp.MatrixExpr, size: int):
 
 def _shown_nonzero(expr: sp.Expr) -> bool:
     """True when some substitution of test functions and rationals gives a non-zero value."""
-    rng = random.Random(20240213)  # fixed seed: verdicts are reproducible
+    rng = random.Random(_SEED)
     for _ in range(_TRIALS):
-        value = _evaluate_at_random(expr, rng)
-        if value is not None and value:
+        value = _value_at_random(expr, rng)
+        if value is not None and _nonzero(value):
             return True
     return False
 
 
-def _evaluate_at_random(expr: sp.Expr, rng: random.Random) -> bool | None:
-    """Whether expr is non-zero at one random witness; None if the witness is singular."""
-    functions = {}
-    for applied in expr.atoms(AppliedUndef):
-        if applied.func not in functions:
-            functions[applied.func] = _test_function(len(applied.args), rng)
-    concrete = expr
-    if functions:
-        concrete = expr.replace(
-            lambda e: isinstance(e, AppliedUndef) and e.func in functions,
-            lambda e: functions[e.func](*e.args),
-        ).doit()
-    atoms = [a for a in concrete.free_symbols if isinstance(a, sp.Symbol)]
-    atoms += list(concrete.atoms(MatrixElement))
-    values = {a: _random_value(a, rng) for a in sorted(atoms, key=sp.default_sort_key)}
-    value = concrete.xreplace(values)
-    value = value.doit() if value.has(sp.Derivative, sp.Subs) else value
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.free_symbols:
-        return None
-    if not isinstance(value, sp.Expr):
-        return None
+def _nonzero(value: sp.Expr) -> bool:
     if value.is_Rational:
         return value != 0
     numeric = value.evalf(60)
     try:
-        magnitude = abs(complex(numeric))
+        return abs(complex(numeric)) > _NONZERO_BELOW
     except TypeError:
+        return False
+
+
+def _value_at_random(expr: sp.Expr, rng: random.Random) -> sp.Expr | None:
+    """The value of expr at one random witness; None if the witness is singular.
+
+    Every undefined function becomes a test polynomial and every free symbol a
+    rational. The fast route evaluates each derivative atom ∂^α F(a₁, …, aₖ)
+    directly as (∂^α P_F)(values of the aᵢ), with no symbolic composition;
+    residuals it cannot read that way (``Subs``, integrals, derivatives at
+    composite points) take the general route: substitute, then ``doit``.
+    """
+    functions = {}
+    for applied in sorted(expr.atoms(AppliedUndef), key=sp.default_sort_key):
+        if applied.func not in functions:
+            functions[applied.func] = _test_function(len(applied.args), rng)
+    symbols = sorted((a for a in expr.free_symbols if isinstance(a, sp.Symbol)), key=sp.default_sort_key)
+    symbols += sorted(expr.atoms(MatrixElement), key=sp.default_sort_key)
+    values = {a: _random_value(a, rng) for a in symbols}
+    value = _fast_value(expr, functions, values)
+    if value is None:
+        value = _general_value(expr, functions, values)
+    if not isinstance(value, sp.Expr) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or value.free_symbols:
         return None
-    return magnitude > _NONZERO_BELOW
+    return value
+
+
+def _fast_value(expr, functions, values):
+    if expr.has(sp.Integral):
+        return None
+    polynomials: dict = {}  # (function, multi-index) -> differentiated Poly, shared by all atoms
+
+    def polynomial(func, slots):
+        key = (func, slots)
+        if key not in polynomials:
+            lam = functions[func]
+            base = sp.Poly(lam.expr, *lam.variables)
+            for slot in slots:
+                base = base.diff(slot)
+            polynomials[key] = base
+        return polynomials[key]
+
+    def evaluate(e, env):
+        memo: dict = {}
+
+        def argument(a):
+            if a in env:
+                return env[a]
+            if isinstance(a, (AppliedUndef, sp.Derivative)):
+                return jet(a)
+            return evaluate(a, env)  # a composite point, e.g. θ − h g(θ)
+
+        def jet(atom):
+            if atom in memo:
+                return memo[atom]
+            applied, variables = (atom.expr, atom.variables) if isinstance(atom, sp.Derivative) else (atom, ())
+            if not isinstance(applied, AppliedUndef) or not applied.args:
+                raise LookupError(atom)
+            if variables and len(set(applied.args)) != len(applied.args):
+                raise LookupError(atom)
+            slots = functions[applied.func].variables
+            position = dict(zip(applied.args, slots))
+            if any(v not in position for v in variables):
+                raise LookupError(atom)
+            multi_index = tuple(sorted((position[v] for v in variables), key=sp.default_sort_key))
+            memo[atom] = polynomial(applied.func, multi_index).eval(
+                dict(zip(slots, (argument(a) for a in applied.args)))
+            )
+            return memo[atom]
+
+        # A Subs is its expression evaluated with its variables bound to its (evaluated) point.
+        nested = e.atoms(sp.Subs)
+        outermost = [s for s in nested if not any(o is not s and o.has(s) for o in nested)]
+        if outermost:
+            bound = {}
+            for subs in outermost:
+                point = [evaluate(p, env) for p in subs.point]
+                bound[subs] = evaluate(subs.expr, {**env, **dict(zip(subs.variables, point))})
+            e = e.xreplace(bound)
+        # xreplace works top-down, so a derivative is replaced whole before its E(θ) is reached.
+        atoms = e.atoms(sp.Derivative) | e.atoms(AppliedUndef)
+        value = e.xreplace({atom: jet(atom) for atom in atoms}).xreplace(env)
+        if value.free_symbols:  # something this route cannot read (e.g. a bound variable)
+            raise LookupError(value)
+        return value
+
+    try:
+        return evaluate(expr, values)
+    except LookupError:
+        return None
+
+
+def _general_value(expr, functions, values):
+    # Functions that are differentiated *with respect to* (a curve θᵢ(t) in
+    # ∂E/∂θᵢ(t)) are replaced last, once those derivatives are evaluated.
+    inner = {v.func for d in expr.atoms(sp.Derivative) for v in d.variables if isinstance(v, AppliedUndef)}
+    concrete = expr
+    for stage in ([f for f in functions if f not in inner], [f for f in functions if f in inner]):
+        if stage:
+            concrete = concrete.replace(
+                lambda e, stage=stage: isinstance(e, AppliedUndef) and e.func in stage,
+                lambda e: functions[e.func](*e.args),
+            )
+            concrete = concrete.replace(lambda e: isinstance(e, (sp.Derivative, sp.Subs)), lambda e: e.doit())
+    # Numbers in before integrating: an integral of a polynomial with rational coefficients is cheap.
+    value = concrete.xreplace({a: v for a, v in values.items() if a in concrete.free_symbols or
+                               isinstance(a, MatrixElement)})
+    value = value.replace(lambda e: isinstance(e, sp.Integral), _integrate)
+    return value.doit() if value.has(sp.Derivative, sp.Subs, sp.Integral) else value
+
+
+def _integrate(integral: sp.Integral):
+    """A definite integral of a polynomial by its antiderivative (fast); anything else by ``doit``."""
+    if len(integral.limits) == 1 and len(integral.limits[0]) == 3:
+        variable, lower, upper = integral.limits[0]
+        try:
+            antiderivative = sp.Poly(integral.function, variable).integrate()
+        except sp.PolynomialError:
+            return integral.doit()
+        return antiderivative.eval(upper) - antiderivative.eval(lower)
+    return integral.doit()
 
 
 def _test_function(arity: int, rng: random.Random) -> sp.Lambda:
@@ -170,3 +397,88 @@ def _random_value(atom, rng: random.Random) -> sp.Rational:
     if getattr(atom, "is_positive", False) or getattr(atom, "is_nonnegative", False):
         return value
     return value if rng.random() < 0.5 else -value
+
+
+def check_step(step) -> CheckedStep:
+    """Decide one step by the runner's rules (see the module docstring)."""
+    reason = refusal(step)
+    if reason:
+        return CheckedStep(step, False, None, (), f"refused: {reason}")
+    raw, hypotheses = step.residual, step.assumes
+    try:
+        holds, reduced = decide(_apply(raw, hypotheses), step.relation)
+    except Exception as error:  # noqa: BLE001 - SymPy gave up: undecided, not a verdict
+        return CheckedStep(step, None, None, (), f"undecided: deciding raised {type(error).__name__}: {error}")
+    if holds is False:
+        return CheckedStep(step, False, reduced, (), "refuted: the residual is non-zero at a witness"
+                           if step.relation == "= 0" else "refuted: the residual is not positive at a witness")
+    if holds is None:
+        return CheckedStep(step, None, reduced, (), "undecided: the residual is neither shown 0 nor non-zero")
+    if not hypotheses:
+        return CheckedStep(step, True, reduced, (), "identity: holds for every loss, no hypothesis used")
+    try:
+        clash = _contradiction(hypotheses)
+    except Exception as error:  # noqa: BLE001
+        return CheckedStep(step, None, reduced, (),
+                           f"undecided: checking the hypotheses for contradictions raised {type(error).__name__}: {error}")
+    if clash:
+        return CheckedStep(step, False, reduced, (), f"refused: {clash}")
+    try:
+        enters = tuple(_enters(raw, hypotheses, i, step.relation) for i in range(len(hypotheses)))
+    except Exception as error:  # noqa: BLE001
+        return CheckedStep(step, None, reduced, (),
+                           f"undecided: checking that the hypotheses enter raised {type(error).__name__}: {error}")
+    for hypothesis, entered in zip(hypotheses, enters):
+        if entered is False:
+            return CheckedStep(step, False, reduced, enters, f"refused: hypothesis '{hypothesis.text}' does not "
+                               "enter (the claim holds without it; state it as an identity)")
+    for hypothesis, entered in zip(hypotheses, enters):
+        if entered is None:
+            return CheckedStep(step, None, reduced, enters,
+                               f"undecided: could not show that hypothesis '{hypothesis.text}' is needed")
+    return CheckedStep(step, True, reduced, enters,
+                       "holds under the hypotheses; without any one of them the residual is non-zero at a witness")
+
+
+def _apply(residual, hypotheses):
+    for hypothesis in hypotheses:
+        residual = hypothesis.apply(residual)
+    return residual
+
+
+def _contradiction(hypotheses) -> str | None:
+    """Why the hypotheses contradict each other (None when no witness shows it).
+
+    For each hypothesis A that imposes equations I = 0 on an open set and
+    each later hypothesis B: rewrite I by B, then by all the hypotheses in
+    order. If what is left is non-zero at a witness, B has replaced what A
+    constrained by something that violates A (applying A first would have
+    turned I into 0 before B could show it).
+    """
+    for index, earlier in enumerate(hypotheses):
+        identities = earlier.identities()
+        if not identities:
+            continue
+        for later in hypotheses[index + 1:]:
+            rewritten = _apply(later.apply(sp.ImmutableMatrix(identities)), hypotheses)
+            if shown_nonzero(rewritten):
+                return (f"hypotheses '{earlier.text}' and '{later.text}' contradict each other "
+                        "(after the second, the first's equation fails at a witness)")
+    return None
+
+
+def _enters(raw, hypotheses, index: int, relation: str) -> bool | None:
+    """Whether dropping ``hypotheses[index]`` leaves a residual refuted at a witness.
+
+    True: refuted (the hypothesis is needed); False: the claim still holds
+    (it does not enter); None: neither shown.
+    """
+    dropped = _apply(raw, hypotheses[:index] + hypotheses[index + 1:])
+    if relation == "> 0":
+        if not_shown_positive(dropped):
+            return True
+        return False if decide(dropped, relation)[0] is True else None
+    if shown_nonzero(dropped):  # a witness is cheaper than a reduction: try it first
+        return True
+    holds, _ = decide(dropped)
+    return {True: False, False: True}.get(holds)

@@ -1,88 +1,110 @@
 """Converse: if one GD step agrees with GF to third order for all small h, then H g = 0.
 
-Flow series by repeated differentiation of the generic flow (n = 1..4):
-    θ(h) = θ₀ − h g + (h²/2) H g − (h³/6) D(Hg) g + O(h⁴),
-    D(Hg) g = ∇³E[g, g] + H² g.
-So θ(h) − (θ₀ − h g) = (h²/2) H g + O(h³): an O(h³) local error forces H g = 0,
-and the h³ coefficient −(1/6) D(Hg) g vanishes too where H g ≡ 0 on an open set.
+Taylor coefficients of the flow, for a generic E and curve (n = 1..3), with
+the runner applying θ̇ = −g(θ):
+    θ(t + h) − (θ(t) − h g) = (h²/2) H g − (h³/6) D(Hg) g + O(h⁴),
+    D(Hg) g = ∇³E[g, g] + H² g   (identity).
+So agreement to O(h³) forces H g = 0, and in a corridor the h³ term vanishes
+too. The series is cross-checked against the exact flow of λθ²/2 (dsolve).
+Control: on the bowl ½‖θ‖² the h² coefficient is ½θ ≠ 0.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, chain_rule_residual, generic_loss, jacobian, time_derivatives
-from ._core import Proof, Step
+from ._calculus import T, corridor, difference, generic_loss, gradient_flow, jacobian, loss_is, on_path, path
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 
 
+def _flow_coefficients(curve):
+    """[hᵐ] of θ(t + h) − θ(t) for m = 1, 2, 3: θ⁽ᵐ⁾(t)/m!."""
+    return [sp.ImmutableMatrix([c.diff(T, m) / sp.factorial(m) for c in curve]) for m in (1, 2, 3)]
+
+
 def derive(dims):
-    """Yield the flow derivatives, the local-error series and its h³ term per dimension."""
+    """Yield the Taylor coefficients of the local error, the D(Hg)g identity and the corridor case."""
     h = sp.Symbol("h")
     for n in dims:
         loss = generic_loss(n)
         theta, g, Hg = loss.theta, loss.g, loss.Hg
-        position = sp.ImmutableMatrix(theta)
-        yield Step(
-            claim=r"\tfrac{d}{dt}\, w(\theta(t)) = L_f w = \textstyle\sum_i f_i\, \partial_i w \text{ along } \dot\theta = f(\theta)",
-            justification="chain rule on a generic curve, generic w and f; so dᵏθ/dtᵏ = (L_{−g})ᵏ θ",
-            residual=chain_rule_residual(n),
-            dimension=n,
-        )
-        first, second, third = time_derivatives(position, -g, theta, 3)
+        curve = path(n)
+        flow = gradient_flow(loss, curve)
+        first, second, third = _flow_coefficients(curve)
         drift = jacobian(Hg, theta) * g  # D(Hg) g
         yield Step(
-            claim=r"\dot\theta(0) = -g,\quad \ddot\theta(0) = H g",
-            justification="repeated differentiation of the flow θ̇ = −g(θ) (iterated chain rule)",
-            residual=sp.ImmutableMatrix.vstack(first + g, second - Hg),
+            claim=r"\theta(t+h) - \big(\theta - h\,g\big) = \tfrac{h^2}{2} H g - \tfrac{h^3}{6} D(Hg)\,g + O(h^4)",
+            justification="Taylor coefficients of the flow: [h¹] = θ̇ + g = 0, [h²] = θ̈/2 = Hg/2, "
+            "[h³] = θ⃛/6 = −D(Hg)g/6; so GD and GF agree to O(h³) iff Hg = 0",
+            residual=sp.ImmutableMatrix.vstack(
+                difference(first, -on_path(g, theta, curve)),
+                difference(second, on_path(Hg / 2, theta, curve)),
+                difference(third, -on_path(drift / 6, theta, curve)),
+            ),
+            assumes=(flow,),
             dimension=n,
         )
-        third_derivatives = sp.ImmutableMatrix(
-            [sum(sp.diff(loss.E, theta[i], theta[j], theta[m]) * g[j] * g[m] for j in range(n) for m in range(n)) for i in range(n)]
-        )
+        tensor = sp.ImmutableMatrix([
+            sum(sp.diff(loss.E, theta[i], theta[j], theta[m]) * g[j] * g[m] for j in range(n) for m in range(n))
+            for i in range(n)
+        ])
         yield Step(
-            claim=r"\dddot\theta(0) = -D(Hg)\,g = -\big(\nabla^3 E[g,g] + H^2 g\big)",
-            justification="third derivative of the generic flow",
-            residual=sp.ImmutableMatrix.vstack(third + drift, third + third_derivatives + loss.H * Hg),
-            dimension=n,
-        )
-        taylor = position + h * first + h**2 / 2 * second + h**3 / 6 * third
-        error = sp.expand(taylor - (position - h * g))  # GF at time h minus one GD step
-
-        def coefficient(power, error=error):
-            return error.applyfunc(lambda e: e.coeff(h, power))
-
-        yield Step(
-            claim=r"\theta(h) - (\theta_0 - h g) = \tfrac{h^2}{2} H g + O(h^3)",
-            justification="coefficients of h⁰, h¹ vanish and of h² is ½Hg: agreement to O(h³) iff Hg = 0",
-            residual=sp.ImmutableMatrix.vstack(coefficient(0), coefficient(1), coefficient(2) - Hg / 2),
+            claim=r"D(Hg)\,g = \nabla^3 E[g,g] + H^2 g",
+            justification="product rule on (Hg)ᵢ = Σⱼ Hᵢⱼ gⱼ",
+            residual=difference(drift, tensor + loss.H * Hg),
             dimension=n,
         )
         yield Step(
-            claim=r"[h^3]\,\big(\theta(h) - \theta_1\big) = -\tfrac{1}{6} D(Hg)\,g",
-            justification="leading remainder term; it is linear in D(Hg), so it vanishes where Hg ≡ 0 on an open set",
-            residual=coefficient(3) + drift / 6,
+            claim=r"[h^2]\ \text{and}\ [h^3] \text{ of } \theta(t+h) - \theta_1 \text{ vanish in a corridor}",
+            justification="Hg = 0 and D(Hg) g = 0 where Hg ≡ 0 on an open set",
+            residual=sp.ImmutableMatrix.vstack(second, third),
+            assumes=(flow, corridor(loss)),
             dimension=n,
         )
-    # Cross-check on the 1-D quadratic E = λθ²/2 (g = λθ, H = λ, ∇³E = 0), exact flow from dsolve.
-    lam, y0 = sp.symbols("lambda y_0")
+    # Cross-check of the series on E = λθ²/2 against its exact flow.
+    loss = generic_loss(1)
+    (x,) = loss.theta
+    lam = sp.Symbol("lambda", positive=True)
     curve = sp.Function("z")
-    exact = sp.dsolve(sp.Eq(curve(T).diff(T), -lam * curve(T)), curve(T), ics={curve(0): y0}).rhs
-    predicted = y0 - h * lam * y0 + h**2 / 2 * lam**2 * y0 - h**3 / 6 * lam**3 * y0
+    exact = sp.dsolve(sp.Eq(curve(T).diff(T), -lam * curve(T)), curve(T), ics={curve(0): x}).rhs
+    g, Hg = loss.g[0], loss.Hg[0]
+    drift = sp.diff(Hg, x) * g
+    predicted = x - h * g + h**2 / 2 * Hg - h**3 / 6 * drift
     yield Step(
-        claim=r"E = \tfrac{\lambda}{2}\theta^2:\ \theta_0 e^{-\lambda h} = \theta_0 - h\lambda\theta_0 + \tfrac{h^2}{2}\lambda^2\theta_0 - \tfrac{h^3}{6}\lambda^3\theta_0 + O(h^4)",
-        justification="the series above against the exact flow (dsolve), n = 1 example",
-        residual=sp.series(exact.subs(T, h), h, 0, 4).removeO() - predicted,
+        claim=r"E = \tfrac{\lambda}{2}\theta^2:\ \theta e^{-\lambda h} = \theta - h g + \tfrac{h^2}{2} H g "
+        r"- \tfrac{h^3}{6} D(Hg)\,g + O(h^4)",
+        justification="the series above against the exact flow (dsolve)",
+        residual=difference(sp.series(exact.subs(T, h), h, 0, 4).removeO(), predicted),
+        assumes=(loss_is(loss, lam * x**2 / 2, r"\tfrac{\lambda}{2}\theta^2"),),
         dimension=None,
     )
+
+
+def control():
+    """On the bowl the h² coefficient ½Hg = ½θ is not 0: GD and GF do not agree to O(h³)."""
+    for n in (1, 2):
+        loss = generic_loss(n)
+        curve = path(n)
+        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        yield Step(
+            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ [h^2]\big(\theta(t+h) - \theta_1\big) = 0",
+            justification="would hold if GD and GF agreed to O(h³) on the bowl",
+            residual=_flow_coefficients(curve)[1],
+            assumes=(gradient_flow(loss, curve), bowl),
+            dimension=n,
+        )
 
 
 PROOF = Proof(
     name="converse-gd-gf-agreement",
     title="GD–GF agreement to third order forces H g = 0",
     reference="Sec. 2",
-    statement="θ(h) = θ₀ − h g + (h²/2) H g − (h³/6) D(Hg) g + O(h⁴); if GD and GF agree to O(h³) "
-    "for all small h then H g = 0.",
+    statement=r"$\theta(h) = \theta_0 - h\,g + \tfrac{h^2}{2} Hg - \tfrac{h^3}{6} D(Hg)\,g + O(h^4)$; if GD and GF "
+    r"agree to $O(h^3)$ for all small $h$ then $Hg = 0$.",
+    hypothesis=r"$\theta(t)$ solves $\dot\theta = -g(\theta)$; for the last step, $Hg = 0$ on an open set.",
     derive=derive,
+    control=Control(r"On the bowl $\tfrac12\lVert\theta\rVert^2$, GD and GF agree to $O(h^3)$.", control),
+    dimensions=(1, 2, 3),
 )

@@ -1,18 +1,24 @@
 """Definition 2.1: corridors are where GF solutions are straight lines, i.e. H g = 0.
 
-Checked identities (generic E, n = 1..4):
-    H g = ½ ∇‖g‖²                     (so H g = 0 on an open set iff ‖g‖ is locally constant)
-    ∇‖g‖ = H g / ‖g‖                  (where g ≠ 0)
-    θ̈ = H g along GF                  (a straight GF line forces H g = 0 along it)
-    ė = H e − H g for e(t) = g(θ₀ − t g₀) − g₀  (so H g = 0 along the line gives e ≡ 0)
+Checked for a generic E (n = 1..4):
+    H g = ½ ∇‖g‖²,  ∇‖g‖ = H g/‖g‖          identities for every loss;
+    θ̈ = H g                                  along gradient flow;
+    θ̈ = 0                                    along gradient flow in a corridor;
+    d/dt[g(ℓ(t)) − c] = H(g − c) − H g       on the line ℓ(t) = θ₀ − t c (identity);
+    … = H(g − c)                             in a corridor, so g(ℓ) − c solves a linear
+                                             ODE with zero initial value when c = g(θ₀).
+Control: on the bowl ½‖θ‖² the line θ₀ − t g(θ₀) is not the GF solution.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import along_flow, chain_rule_residual, dot, generic_loss, gradient, symbols_vector, time_derivatives
-from ._core import Proof, Step
+from ._calculus import (
+    T, along_line, corridor, difference, dot, generic_loss, gradient, gradient_flow, loss_is, on_path, path,
+    symbols_vector,
+)
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 
@@ -25,37 +31,67 @@ def derive(dims):
         yield Step(
             claim=r"H g = \tfrac{1}{2}\,\nabla \lVert g \rVert^2",
             justification="differentiate ‖g‖² = Σ gᵢ²: ∂ₖ(½Σgᵢ²) = Σ gᵢ ∂ₖgᵢ = (Hg)ₖ since H is symmetric",
-            residual=loss.Hg - gradient(dot(g, g), theta) / 2,
+            residual=difference(loss.Hg, gradient(dot(g, g), theta) / 2),
             dimension=n,
         )
         norm = sp.sqrt(dot(g, g))
         yield Step(
             claim=r"\nabla \lVert g \rVert = H g / \lVert g \rVert \quad (g \neq 0)",
-            justification="so on an open set Hg = 0 iff ‖g‖ is locally constant",
-            residual=gradient(norm, theta) - loss.Hg / norm,
+            justification="so on an open connected set, Hg = 0 iff ‖g‖ is constant",
+            residual=difference(gradient(norm, theta), loss.Hg / norm),
+            dimension=n,
+        )
+        curve = path(n)
+        flow = gradient_flow(loss, curve)
+        acceleration = sp.ImmutableMatrix([c.diff(T, 2) for c in curve])
+        yield Step(
+            claim=r"\ddot\theta(t) = (H g)(\theta(t))",
+            justification="differentiate θ̇ = −g(θ(t)) once more (chain rule)",
+            residual=difference(acceleration, on_path(loss.Hg, theta, curve)),
+            assumes=(flow,),
             dimension=n,
         )
         yield Step(
-            claim=r"\tfrac{d}{dt}\, w(\theta(t)) = L_f w = \textstyle\sum_i f_i\, \partial_i w \text{ along } \dot\theta = f(\theta)",
-            justification="chain rule on a generic curve, generic w and f; licenses higher time derivatives as iterated Lie derivatives",
-            residual=chain_rule_residual(n),
+            claim=r"\ddot\theta(t) = 0 \text{ in a corridor}",
+            justification="with Hg = 0 the velocity is constant: the GF solution is a straight line at constant speed",
+            residual=acceleration,
+            assumes=(flow, corridor(loss)),
             dimension=n,
         )
-        position = sp.ImmutableMatrix(theta)
-        yield Step(
-            claim=r"\ddot\theta(t) = (H g)(\theta(t)) \text{ along } \dot\theta = -g(\theta)",
-            justification="second time derivative; a straight line at constant speed has θ̈ = 0, so Hg = 0 along it",
-            residual=time_derivatives(position, -g, theta, 2)[1] - loss.Hg,
-            dimension=n,
-        )
-        # Converse: the candidate line ℓ(t) = θ₀ − t c with c = g(θ₀) has velocity −c.
         c = symbols_vector("c", n)
-        e = g - c  # e(t) = g(ℓ(t)) − c, evaluated at the point ℓ(t) = θ
+        line = along_line(loss, curve, -c)
+        error = on_path(g, theta, curve) - c  # e(t) = g(ℓ(t)) − c
+        rate = error.diff(T)
         yield Step(
-            claim=r"\tfrac{d}{dt}\big[g(\ell(t)) - c\big] = H\,(g - c) - H g,\ \ \ell(t) = \theta_0 - t\,c",
-            justification="if Hg = 0 along ℓ then e = g(ℓ) − c solves ė = He with e(0) = 0, so e ≡ 0 "
-            "(uniqueness for linear ODEs) and ℓ is the GF solution θ₀ − t g(θ₀)",
-            residual=along_flow(e, -c, theta) - (H * e - loss.Hg),
+            claim=r"\tfrac{d}{dt}\big[g(\ell(t)) - c\big] = H\,(g - c) - H g \text{ on } \ell(t) = \theta_0 - t\,c",
+            justification="chain rule on the line: d/dt g(ℓ(t)) = −H c",
+            residual=difference(rate, on_path(H * (g - c) - loss.Hg, theta, curve)),
+            assumes=(line,),
+            dimension=n,
+        )
+        yield Step(
+            claim=r"\tfrac{d}{dt}\big[g(\ell(t)) - c\big] = H\,(g - c) \text{ on } \ell \text{ in a corridor}",
+            justification="with c = g(θ₀), e(t) = g(ℓ(t)) − c solves ė = H(ℓ(t)) e, e(0) = 0, so e ≡ 0 "
+            "(uniqueness for linear ODEs): g = c on ℓ, and ℓ is the GF solution θ₀ − t g(θ₀)",
+            residual=difference(rate, on_path(H * (g - c), theta, curve)),
+            assumes=(line, corridor(loss)),
+            dimension=n,
+        )
+
+
+def control():
+    """On the bowl E = ½‖θ‖² (H g = θ ≠ 0) the line θ₀ − t g(θ₀) does not solve GF."""
+    for n in (1, 2):
+        loss = generic_loss(n)
+        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        line = {v: v - T * gv for v, gv in zip(loss.theta, loss.g)}  # θ₀ − t g(θ₀), θ₀ = θ
+        velocity = -loss.g  # d/dt of the line
+        on_line = loss.g.applyfunc(lambda e: e.subs(line, simultaneous=True))
+        yield Step(
+            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \tfrac{d}{dt}(\theta_0 - t g_0) = -g(\theta_0 - t g_0)",
+            justification="would hold if the bowl were a corridor",
+            residual=difference(velocity, -on_line),
+            assumes=(bowl,),
             dimension=n,
         )
 
@@ -64,7 +100,11 @@ PROOF = Proof(
     name="definition-2.1-corridor-characterisation",
     title="Corridors: straight GF lines iff H g = 0",
     reference="Definition 2.1",
-    statement="GF solutions are straight lines θ(t) = θ₀ − t g(θ₀) at constant speed exactly where "
-    "H g = 0; H g = ½∇‖g‖², so corridors are where ‖g‖ is locally constant.",
+    statement=r"GF solutions are straight lines $\theta(t) = \theta_0 - t\,g(\theta_0)$ at constant speed exactly "
+    r"where $Hg = 0$; since $Hg = \tfrac12\nabla\lVert g\rVert^2$, corridors are where $\lVert g\rVert$ is "
+    "locally constant.",
+    hypothesis=r"$\theta(t)$ solves $\dot\theta = -g(\theta)$; $Hg = 0$ on an open connected set $U$.",
     derive=derive,
+    control=Control(r"On the bowl $E = \tfrac12\lVert\theta\rVert^2$ (not a corridor), the line "
+                    r"$\theta_0 - t\,g(\theta_0)$ solves GF.", control),
 )

@@ -1,65 +1,80 @@
 """Loss along GF: dE/dt = −‖g‖², d²E/dt² = 2 gᵀH g; on corridors E(θ(t)) = E(θ₀) − t‖g(θ₀)‖².
 
-The first two are checked for a generic E (n = 1..4). With H g = 0 along the
-flow, E(θ(t)) has zero second derivative, so it is the affine function with
-the same value and slope at t = 0; d/dt‖g‖² = −2 gᵀH g shows the slope is
-constant. The closed form is also checked on the plane family in all n.
+Generic E and curve (n = 1..4), with the runner applying θ̇ = −g and, where
+stated, the corridor hypothesis. In a corridor d²E/dt² = 0 and
+d/dt ‖g‖² = 0, so E(θ(t)) is the affine function with value E(θ₀) and slope
+−‖g(θ₀)‖². Control: on the bowl ½‖θ‖², d²E/dt² = 2‖θ‖² ≠ 0 along GF.
 """
 
 from __future__ import annotations
 
-import sympy as sp
-
-from ._calculus import T, along_flow, dot, generic_loss, time_derivatives
-from ._core import ALL_N, Proof, Step
+from ._calculus import T, corridor, difference, dot, generic_loss, gradient_flow, loss_is, on_path, path
+from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
 
 
 def derive(dims):
-    """Yield the derivative identities per dimension, then the all-n plane check."""
+    """Yield the derivative identities along GF and their corridor consequences per dimension."""
     for n in dims:
         loss = generic_loss(n)
         theta, g = loss.theta, loss.g
-        first = along_flow(loss.E, -g, theta)
-        second = time_derivatives(first, -g, theta, 1)[0]
+        curve = path(n)
+        flow, in_corridor = gradient_flow(loss, curve), corridor(loss)
+        value = on_path(loss.E, theta, curve)
+        first, second = value.diff(T), value.diff(T, 2)
         yield Step(
             claim=r"\tfrac{d}{dt} E(\theta(t)) = -\lVert g \rVert^2",
             justification="chain rule with θ̇ = −g",
-            residual=first + dot(g, g),
+            residual=difference(first, -on_path(dot(g, g), theta, curve)),
+            assumes=(flow,),
             dimension=n,
         )
         yield Step(
             claim=r"\tfrac{d^2}{dt^2} E(\theta(t)) = 2\, g^\top H g",
-            justification="differentiate −‖g(θ(t))‖² with Lemma 2.8; zero where Hg = 0, so E(θ(t)) is affine in t",
-            residual=second - 2 * dot(g, loss.Hg),
+            justification="differentiate −‖g(θ(t))‖² with Lemma 2.8",
+            residual=difference(second, on_path(2 * dot(g, loss.Hg), theta, curve)),
+            assumes=(flow,),
             dimension=n,
         )
         yield Step(
-            claim=r"\tfrac{d}{dt} \lVert g(\theta(t)) \rVert^2 = -2\, g^\top H g",
-            justification="so the slope −‖g‖² is constant on corridors: E(θ(t)) = E(θ₀) − t‖g(θ₀)‖²",
-            residual=along_flow(dot(g, g), -g, theta) + 2 * dot(g, loss.Hg),
+            claim=r"\tfrac{d^2}{dt^2} E(\theta(t)) = 0 \text{ in a corridor}",
+            justification="so E(θ(t)) is affine in t while the flow stays in the corridor",
+            residual=second,
+            assumes=(flow, in_corridor),
             dimension=n,
         )
-    size = sp.Symbol("n", integer=True, positive=True)
-    a, theta0 = sp.MatrixSymbol("a", size, 1), sp.MatrixSymbol("theta_0", size, 1)
-    b = sp.Symbol("b") * sp.Identity(1)
+        yield Step(
+            claim=r"\tfrac{d}{dt} \lVert g(\theta(t)) \rVert^2 = 0 \text{ in a corridor}",
+            justification="the slope −‖g‖² is constant: E(θ(t)) = E(θ₀) − t‖g(θ₀)‖²",
+            residual=on_path(dot(g, g), theta, curve).diff(T),
+            assumes=(flow, in_corridor),
+            dimension=n,
+        )
 
-    def loss_at(point):  # the plane E(θ) = aᵀθ + b, as a 1×1 matrix expression
-        return a.T * point + b
 
-    yield Step(
-        claim=r"E = a^\top\theta + b:\ E(\theta_0 - t\,a) = E(\theta_0) - t\,\lVert a \rVert^2",
-        justification="the GF solution of a plane is θ₀ − t a (g = a, H = 0); symbolic size n",
-        residual=loss_at(theta0 - T * a) - (loss_at(theta0) - T * a.T * a),
-        dimension=ALL_N,
-    )
+def control():
+    """On the bowl, d²E/dt² along GF is 2‖θ‖², not 0: E(θ(t)) = ½‖θ₀‖² e^{−2t}."""
+    for n in (1, 2):
+        loss = generic_loss(n)
+        curve = path(n)
+        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        yield Step(
+            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \tfrac{d^2}{dt^2} E(\theta(t)) = 0",
+            justification="would hold if E(θ(t)) were affine in t for every loss",
+            residual=on_path(loss.E, loss.theta, curve).diff(T, 2),
+            assumes=(gradient_flow(loss, curve), bowl),
+            dimension=n,
+        )
 
 
 PROOF = Proof(
     name="linear-loss-decrease",
     title="Linear loss decrease on corridors",
     reference="Sec. 2",
-    statement="Along GF, dE/dt = −‖g‖² and d²E/dt² = 2 gᵀH g; hence on corridors E(θ(t)) = E(θ₀) − t‖g(θ₀)‖².",
+    statement=r"Along GF, $\tfrac{dE}{dt} = -\lVert g\rVert^2$ and $\tfrac{d^2E}{dt^2} = 2\,g^\top Hg$; hence in "
+    r"a corridor $E(\theta(t)) = E(\theta_0) - t\,\lVert g(\theta_0)\rVert^2$.",
+    hypothesis=r"$\theta(t)$ solves $\dot\theta = -g(\theta)$ and stays in an open corridor ($Hg = 0$).",
     derive=derive,
+    control=Control(r"$E(\theta(t))$ is affine in $t$ for every loss (here: the bowl).", control),
 )

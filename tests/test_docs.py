@@ -114,10 +114,16 @@ def test_generated_pages(html):
     text = " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     for proof in proofs.PROOFS:
         assert " ".join(proof.title.split()) in text, proof.title
-    # One verdict per proof, all proved; every step shown with its residual.
-    assert page.count("<strong>proved</strong>") == len(proofs.PROOFS)
-    assert "residual ≠ 0" not in text and "residual undecided" not in text
-    assert page.count('class="math') > 2 * len(proofs.PROOFS)
+    # One verdict per proof, all proved, each with a control that failed; every step
+    # shown with its claim, hypotheses (as rewrites) and residual as formulas.
+    assert page.count("<strong>proved</strong>") == len(proofs.PROOFS) == 15
+    assert text.count("control failed") == len(proofs.PROOFS)
+    assert "Not proved" not in text
+    verdicts = re.findall(r"Checked for [^:]*: (residual [=>] 0|refuted|undecided)", text)
+    assert verdicts and set(verdicts) <= {"residual = 0", "residual > 0"}
+    assert text.count("Statement.") == text.count("Hypothesis.") == len(proofs.PROOFS)
+    assert text.count("before any hypothesis") >= 3 * len(proofs.PROOFS)
+    assert page.count('class="math') > 10 * len(proofs.PROOFS)
     images = {p.name for p in (html / "_images").glob("*.png")}
     assert {"figure-1.png", "corridor-kinds.png", "your-loss.png"} <= images
     gallery = (html / "api" / "corridors.html").read_text(encoding="utf-8")

@@ -204,3 +204,72 @@ def test_clr_with_target_zero_is_the_polyak_step(drawn, cap):
     polyak = optax.polyak_sgd(max_learning_rate=cap, f_min=0.0, eps=0.0)
     theirs, _ = polyak.update(grad, polyak.init(theta), theta, value=value)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+
+
+# --- distance functions, linear decrease without a corridor, stability (proofs/) -------------
+# Numeric checks of the statements that proofs/ derives symbolically: H g by jvp-of-grad
+# against the closed forms the derivations arrive at. Losses take their parameters as
+# arguments and the checks are jitted once, so examples do not recompile.
+_coordinate = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
+_coefficient = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
+
+
+def _cubic_of_distance(params, centre, coefficients):
+    d = jnp.linalg.norm(params - centre)
+    return coefficients[0] * d + coefficients[1] * d**2 + coefficients[2] * d**3
+
+
+_hg_of_cubic_of_distance = jax.jit(lambda theta, centre, coefficients: numeric.hg(
+    _cubic_of_distance, theta, centre, coefficients).hg)
+_hg_of_atan2 = jax.jit(lambda theta: numeric.hg(lambda p: jnp.arctan2(p[1], p[0]), theta))
+
+
+@jax.jit
+def _sgd_on_valley(params, lam, h, steps):
+    """``steps`` steps of optax.sgd(h) on E = x + λy²/2."""
+    optimizer = optax.sgd(h)
+    gradient = jax.grad(lambda p: p[0] + lam * p[1] ** 2 / 2)
+
+    def step(_, carry):
+        params, state = carry
+        updates, state = optimizer.update(gradient(params), state, params)
+        return optax.apply_updates(params, updates), state
+
+    return jax.lax.fori_loop(0, steps, step, (params, optimizer.init(params)))[0]
+
+
+@some
+@given(st.lists(_coordinate, min_size=6, max_size=6), _coefficient, _coefficient, _coefficient)
+def test_distance_losses_have_hg_equal_to_f_prime_f_second_grad_d(coordinates, a, b, c):
+    """E = f(‖θ − p‖) with f(x) = ax + bx² + cx³: H g = f′f″∇d, and 0 when f is affine (b = c = 0)."""
+    theta, centre = jnp.asarray(coordinates[:3]), jnp.asarray(coordinates[3:])
+    distance = float(jnp.linalg.norm(theta - centre))
+    assume(distance > 0.1)
+    first, second = a + 2 * b * distance + 3 * c * distance**2, 2 * b + 6 * c * distance
+    expected = first * second * (theta - centre) / distance
+    actual = _hg_of_cubic_of_distance(theta, centre, jnp.asarray([a, b, c]))
+    np.testing.assert_allclose(actual, expected, rtol=1e-9, atol=1e-9)
+    affine = _hg_of_cubic_of_distance(theta, centre, jnp.asarray([a, 0.0, 0.0]))
+    assert float(jnp.linalg.norm(affine)) <= 1e-10 * (1 + a**2) / distance
+
+
+@some
+@given(st.floats(0.3, 3.0), st.floats(-3.0, 3.0))
+def test_atan2_decreases_linearly_along_gf_but_is_no_corridor(radius, angle):
+    """E = atan2(y, x): gᵀHg = ½ d²E/dt² along GF is 0, yet H g = −θ/r⁴ ≠ 0."""
+    theta = jnp.asarray([radius * np.cos(angle), radius * np.sin(angle)])
+    result = _hg_of_atan2(theta)
+    assert abs(float(result.grad @ result.hg)) <= 1e-12 / radius**5
+    np.testing.assert_allclose(result.hg, -theta / radius**4, rtol=1e-10, atol=1e-14)
+    assert float(jnp.linalg.norm(result.hg)) == pytest.approx(radius**-3, rel=1e-10)
+
+
+@some
+@given(st.floats(0.1, 10.0), st.floats(0.01, 1.0), st.integers(1, 20), st.floats(-1.0, 1.0), _coordinate)
+def test_gd_off_the_corridor_y_0_scales_y_by_one_minus_h_lambda(lam, h, steps, y0, x0):
+    """E = x + λy²/2 with optax.sgd: y_k = (1 − hλ)^k y₀, x_k = x₀ − kh; |y| grows iff hλ > 2."""
+    assume(abs(y0) > 1e-3 and abs(h * lam - 2) > 1e-3)
+    params = _sgd_on_valley(jnp.asarray([x0, y0]), lam, h, steps)
+    factor = (1 - h * lam) ** steps
+    np.testing.assert_allclose(params, [x0 - steps * h, factor * y0], rtol=1e-10, atol=1e-12)
+    assert (abs(float(params[1])) > abs(y0)) == (h * lam > 2)

@@ -7,8 +7,10 @@ On ``builder-inited`` (before any source is read) it writes into
   corridors and lines of steepest descent, drawn by
   :func:`corridors.plot_corridors` from :func:`corridors.analyze`'s results;
 * ``your-loss.png``: the figure of the "check your own loss" tutorial;
-* ``proofs.md``: every proof of :mod:`proofs`, checked by :func:`proofs.run`,
-  step by step (included by ``proofs.md`` with the MyST ``include`` directive);
+* ``proofs.md``: every proof of :mod:`proofs`, checked by :func:`proofs.run_all`:
+  statement, hypothesis, each step's claim, hypotheses (as the rewrites the
+  runner applies) and residual as typeset formulas, and the control (included
+  by ``proofs.md`` with the MyST ``include`` directive);
 * ``constants.md``, ``kinds.md``: the values of the public constants and the
   gallery table, included by the API reference.
 
@@ -83,42 +85,104 @@ def _escape(text: str) -> str:
     return text
 
 
-def proofs_markdown(results) -> str:
-    """The proofs page body: one section per proof, one numbered item per distinct step."""
-    import sympy as sp
+# Residual entries longer than this (LaTeX characters) are summarised instead of
+# typeset, and at most this many entries are shown: a page is read, not scrolled sideways.
+_RESIDUAL_CHARS = 480
+_RESIDUAL_ENTRIES = 4
 
+
+def proofs_markdown(results) -> str:
+    """The proofs page body: per proof its statement, hypothesis, steps (formulas and residuals) and control.
+
+    A claim checked in several dimensions is shown once, with every dimension;
+    its residual and hypotheses are typeset for the smallest one.
+    """
     lines = []
     for result in results:
+        control = result.control
+        control_text = "no control" if control is None else f"control **{control.status}**"
         lines += [
             f"## {_escape(result.title)}",
             "",
-            f"*{_escape(result.reference)}* — **{result.status}** for {_escape(result.dimensions)} "
-            f"({len(result.steps)} checked steps, {result.seconds:.1f} s; {_escape(result.message)}).",
+            f"*{_escape(result.reference)}* · **{result.status}** for {_escape(result.dimensions)} · "
+            f"{control_text} · {len(result.steps)} checked steps, {result.seconds:.1f} CPU s.",
             "",
-            f"**Statement.** {_escape(result.statement)}",
+            f"**Statement.** {result.statement}",
+            "",
+            f"**Hypothesis.** {result.hypothesis}",
             "",
         ]
-        # The same claim checked in several dimensions is shown once, with every dimension.
+        if result.status != "proved":
+            lines += [f"**Not proved:** {_escape(result.message)}", ""]
+        lines += ["**Derivation.**", ""]
         groups: dict = {}
         for step in result.steps:
-            key = (step.claim if isinstance(step.claim, str) else sp.srepr(step.claim), step.justification)
-            groups.setdefault(key, []).append(step)
+            groups.setdefault((step.claim, step.justification), []).append(step)
         for number, group in enumerate(groups.values(), start=1):
-            first = group[0]
-            claim = first.claim if isinstance(first.claim, str) else sp.latex(first.claim)
-            where = ", ".join(_where(step) for step in group if _where(step)) or "symbolically"
-            verdicts = {step.holds for step in group}
-            verdict = ("residual = 0" if verdicts == {True} else
-                       "residual ≠ 0" if False in verdicts else "residual undecided")
+            lines += _step_markdown(number, group)
+        if control is not None:
+            refuted = next((i for i, step in enumerate(control.steps, 1) if step.holds is False), None)
             lines += [
-                f"{number}. {_escape(first.justification)} — checked for {where}: **{verdict}**.",
-                "",
-                "   ```{math}",
-                f"   {claim}",
-                "   ```",
+                f"**Control: the hypothesis dropped.** {control.statement} "
+                f"Verdict: **{control.status}**"
+                + (f" (step {refuted}: {_escape(control.steps[refuted - 1].reason.removeprefix('refuted: '))})."
+                   if refuted else f" ({_escape(control.message)})."),
                 "",
             ]
+            if refuted:
+                lines += _formula(control.steps[refuted - 1].claim)
     return "\n".join(lines)
+
+
+def _step_markdown(number: int, group) -> list[str]:
+    """One numbered step: justification, verdict, claim, hypotheses as rewrites, residual."""
+    first = group[0]
+    # Typeset for n = 2 where there is one: n = 1 hides the vector structure, n ≥ 3 is long.
+    shown = next((step for step in group if step.dimension == 2), first)
+    verdicts = {step.holds for step in group}
+    verdict = ("residual = 0" if verdicts == {True} else
+               "refuted" if False in verdicts else "undecided")
+    if verdicts == {True} and first.relation == "> 0":
+        verdict = "residual > 0"
+    kind = ("an identity for every loss" if first.identity else
+            "under " + "; ".join(f"${h.latex}$" for h in shown.assumes) + " (each shown needed)")
+    justification = first.justification[:1].upper() + first.justification[1:]
+    lines = [f"{number}. {_escape(justification)}. Checked for {_span(group)}: **{verdict}**, {kind}.", ""]
+    lines += _formula(first.claim, indent="   ")
+    for hypothesis in shown.assumes:
+        lines += [f"   Hypothesis ${hypothesis.latex}$ ({_escape(hypothesis.text)}), applied as:", ""]
+        lines += _formula(hypothesis.rewrite_latex(), indent="   ")
+    entries = shown.residual_entries()
+    at = f" ({_where(shown)})" if _where(shown) else ""
+    after = r"r \equiv 0" if shown.identity else r"r = 0 \text{ after the hypotheses}"
+    if shown.relation == "> 0":
+        after = r"r > 0 \text{ under the hypotheses}"
+    rows = []
+    for index, entry in enumerate(entries[:_RESIDUAL_ENTRIES], start=1):
+        name = "r" if len(entries) == 1 else f"r_{{{index}}}"
+        body = entry if len(entry) <= _RESIDUAL_CHARS else r"\text{(" + f"{len(entry)}" + r" characters of LaTeX; see --json)}"
+        rows.append(f"{name} &= {body}")
+    if len(entries) > _RESIDUAL_ENTRIES:
+        rows.append(r"&\ \vdots \quad \text{(" + f"{len(entries) - _RESIDUAL_ENTRIES} more entries)}}")
+    lines += [f"   Residual r = lhs − rhs{at}, before any hypothesis (${after}$):", ""]
+    lines += _formula(r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}", indent="   ")
+    if shown.symbol_assumptions:
+        lines += [f"   Declared on symbols: {_escape(', '.join(shown.symbol_assumptions))}.", ""]
+    return lines
+
+
+def _span(group) -> str:
+    """'n = 1..4', 'n = 2' or 'the example' for the dimensions a claim was checked in."""
+    sizes = sorted({step.dimension for step in group if isinstance(step.dimension, int)})
+    if not sizes:
+        return "all n" if any(step.dimension == "all" for step in group) else "the example"
+    if len(sizes) > 1 and sizes == list(range(sizes[0], sizes[-1] + 1)):
+        return f"n = {sizes[0]}..{sizes[-1]}"
+    return "n = " + ", ".join(map(str, sizes))
+
+
+def _formula(latex: str, indent: str = "") -> list[str]:
+    return [f"{indent}```{{math}}", f"{indent}{latex}", f"{indent}```", ""]
 
 
 def _where(step) -> str:
@@ -132,7 +196,8 @@ def _where(step) -> str:
 def write_proofs(out: Path) -> None:
     import proofs
 
-    _write_text(out / "proofs.md", proofs_markdown(proofs.run()))
+    # Two workers: the page is the slowest generated part of the build.
+    _write_text(out / "proofs.md", proofs_markdown(proofs.run_all(jobs=min(2, os.cpu_count() or 1))))
 
 
 def constants_markdown() -> str:
