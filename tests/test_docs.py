@@ -170,6 +170,7 @@ EXAMPLES = {
     "corridors._plotting.surface": 5,
     "corridors._symbolic": 3,
     "corridors._symbolic.analysis": 6,
+    "corridors._symbolic.derivatives": 8,
     "corridors._symbolic.parsing": 1,
     "corridors._testing.strategies": 3,
     "corridors.numeric": 4,
@@ -180,7 +181,7 @@ EXAMPLES = {
 # nothing to run). Their objects are shown in use by the examples of analyze, verify and the
 # pages (reports, results, errors, the gallery, LossCase, the proofs).
 WITHOUT_EXAMPLES = {
-    "corridors", "corridors._errors", "corridors._symbolic.components", "corridors._symbolic.derivatives",
+    "corridors", "corridors._errors", "corridors._symbolic.components",
     "corridors._symbolic.gallery", "corridors._symbolic.report", "corridors._symbolic.verification",
     "corridors._symbolic.zero_test", "corridors._testing.cases", "proofs", "proofs._core",
 }
