@@ -77,7 +77,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def exit_status(results) -> int:
-    """0 if every proof is proved, 1 if any failed, 3 if none failed but some is unknown."""
+    """0 if every proof is proved, 1 if any failed, 3 if none failed but some is unknown.
+
+    >>> from proofs._runner import check_proof
+    >>> from proofs.false_statements import false_statements
+    >>> exit_status([check_proof(false_statements()[0])]) == EXIT_FAILED
+    True
+    """
     statuses = {str(result.status) for result in results}
     if "failed" in statuses:
         return EXIT_FAILED

@@ -154,6 +154,10 @@ def check_proof(proof: Proof, *, timeout: float | None = None) -> ProofResult:
 
     ``timeout``: CPU seconds for the derivation and its control together
     (None or ``math.inf``: no limit).
+
+    >>> result = check_proof(select(["lemma-2.8-gradient-along-flow"])[0])
+    >>> str(result.status), str(result.control.status)
+    ('proved', 'failed')
     """
     cpu, wall = time.process_time(), time.perf_counter()
     control = None

@@ -109,7 +109,13 @@ def _has_symbolic_size(residual) -> bool:
 
 
 def decide(residual, relation: str = "= 0") -> tuple[bool | None, object]:
-    """(True, reduced) if the relation holds; (False, r) if refuted by a witness; (None, r) otherwise."""
+    """(True, reduced) if the relation holds; (False, r) if refuted by a witness; (None, r) otherwise.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x", real=True)
+    >>> decide(sp.sin(x)**2 + sp.cos(x)**2 - 1)[0], decide(x)[0]
+    (True, False)
+    """
     if relation == "> 0":
         return _decide_positive(sp.sympify(residual))
     if isinstance(residual, sp.MatrixExpr) and not isinstance(residual, sp.MatrixBase):

@@ -197,5 +197,11 @@ FALSE_STATEMENTS: tuple[Proof, ...] = (
 
 
 def false_statements() -> tuple[Proof, ...]:
-    """Deliberately false statements and non-proofs; ``check_proof`` must say "failed" for each."""
+    """Deliberately false statements and non-proofs; ``check_proof`` must say "failed" for each.
+
+    >>> from proofs._runner import check_proof
+    >>> bowl = next(p for p in false_statements() if p.name == "gd-gf-on-bowl")
+    >>> str(check_proof(bowl).status)
+    'failed'
+    """
     return FALSE_STATEMENTS

@@ -171,6 +171,7 @@ EXAMPLES = {
     "corridors._symbolic": 3,
     "corridors._symbolic.analysis": 6,
     "corridors._symbolic.derivatives": 8,
+    "proofs": 3,
     "corridors._symbolic.parsing": 1,
     "corridors._testing.strategies": 3,
     "corridors.numeric": 4,
@@ -183,7 +184,7 @@ EXAMPLES = {
 WITHOUT_EXAMPLES = {
     "corridors", "corridors._errors", "corridors._symbolic.components",
     "corridors._symbolic.gallery", "corridors._symbolic.report", "corridors._symbolic.verification",
-    "corridors._symbolic.zero_test", "corridors._testing.cases", "proofs", "proofs._core",
+    "corridors._symbolic.zero_test", "corridors._testing.cases",
 }
 
 

@@ -327,6 +327,10 @@ def _other_components(piece, d, model, corridor_bases, symbols, budget, notes):
 def _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes):
     if len(model.gens) > _LISTING_MAX_VARIABLES + 2:
         return (), None
+    numerators = [model.numerator(h) for h in model.hg]
+    degree = max((sp.Poly(h, *model.gens).total_degree() for h in numerators if h != 0), default=0)
+    if degree > _LISTING_MAX_DEGREE:
+        return (), None  # a decomposition this size would spend the budget on a list, not on the verdict
     try:
         found = hg_components(model, budget=budget)
     except BudgetExceeded:
