@@ -92,6 +92,18 @@ def global_sq_norm(tree: Any, dtype: Optional[jnp.dtype] = None) -> jax.Array:
     return functools.reduce(operator.add, sums)
 
 
+def sum_of_terms(term, a: Any, b: Any, dtype: jnp.dtype) -> jax.Array:
+    """``sum(term(x, y))`` over the leaves ``x``, ``y`` of two trees of the same structure, in ``dtype``.
+
+    Leaf by leaf in tree order, as :func:`global_sq_norm`.
+    """
+    sums = [
+        jnp.sum(term(jnp.asarray(x).astype(dtype), jnp.asarray(y).astype(dtype)))
+        for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b))
+    ]
+    return functools.reduce(operator.add, sums) if sums else jnp.zeros((), dtype)
+
+
 def _resolve(scalar_or_schedule, count):
     return scalar_or_schedule(count) if callable(scalar_or_schedule) else scalar_or_schedule
 

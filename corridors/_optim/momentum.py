@@ -18,22 +18,22 @@ gradient in the ratio here are the current ones.
 
 from __future__ import annotations
 
+import operator
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import optax
 from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
 from .._errors import InvalidArgument
 from .corridor_learning_rate import (
-    _apply_step,
     _resolve,
     check_hyperparameter,
     check_value,
     clr_step,
     compute_dtype,
     global_sq_norm,
+    sum_of_terms,
     warn_if_masked,
 )
 
@@ -89,12 +89,19 @@ def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> Gra
         check_value(value, who="corridors.clr_momentum")
         warn_if_masked(updates)
         dtype = state.step.dtype
+        beta = jnp.asarray(decay, dtype)
+        # <g, d> with d = m' / c, m' = beta m + (1 - beta) g and the bias
+        # correction c = 1 - beta^t, is (beta <g, m> + (1 - beta) ||g||^2) / c:
+        # two reductions over (g, m), then one elementwise pass for m' and one
+        # for the update. (Summing g * m' instead makes XLA store m' and read
+        # it back: more memory traffic.) A non-finite gradient makes <g, d>
+        # non-finite, so the step is skipped.
         grads = jax.tree.map(lambda g, m: jnp.asarray(g).astype(m.dtype), updates, state.momentum)
-        finite_grads = jnp.isfinite(global_sq_norm(grads, dtype))
-        momentum = optax.tree.update_moment(grads, state.momentum, decay, 1)
+        averaged = lambda g, m: beta.astype(m.dtype) * m + (1 - beta).astype(m.dtype) * g  # noqa: E731
         finite_count = state.finite_count + 1
-        direction = optax.tree.bias_correction(momentum, decay, finite_count)
-        along = optax.tree.vdot(grads, direction).astype(dtype)
+        correction = 1 - beta ** finite_count.astype(dtype)
+        g_m = sum_of_terms(operator.mul, grads, state.momentum, dtype)
+        along = (beta * g_m + (1 - beta) * global_sq_norm(grads, dtype)) / correction
         uncapped, step, capped, skipped = clr_step(
             value,
             along,
@@ -102,15 +109,20 @@ def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> Gra
             max_learning_rate=_resolve(max_learning_rate, state.count),
             scale=_resolve(scale, state.count),
         )
-        skipped = skipped | ~finite_grads
-        new_updates = jax.tree.map(lambda u, d: d.astype(jnp.asarray(u).dtype), updates, direction)
-        new_updates = _apply_step(new_updates, sign * step, skipped)
-        # A skipped step leaves the average as it was: no NaN enters the momentum.
-        keep = lambda new, old: jnp.where(skipped, old, new)  # noqa: E731
+        coefficient = (sign * step / correction).astype(dtype)
+
+        def leaf(g, m, u):
+            new_m = jnp.where(skipped, m, averaged(g, m))
+            new_u = jnp.where(skipped, jnp.zeros_like(new_m), coefficient.astype(m.dtype) * new_m)
+            return new_m, new_u.astype(jnp.asarray(u).dtype)
+
+        pairs = jax.tree.map(leaf, grads, state.momentum, updates)
+        momentum = jax.tree.map(lambda _, pair: pair[0], updates, pairs)
+        new_updates = jax.tree.map(lambda _, pair: pair[1], updates, pairs)
         new_state = ScaleByCLRMomentumState(
             count=state.count + jnp.asarray(1, jnp.int32),
             finite_count=jnp.where(skipped, state.finite_count, finite_count),
-            momentum=jax.tree.map(keep, momentum, state.momentum),
+            momentum=momentum,
             uncapped_step=jnp.where(skipped, 0, uncapped).astype(dtype),
             step=step.astype(dtype),
             capped=capped & ~skipped,
