@@ -10,7 +10,7 @@ one :func:`corridors._experiments.clr_study.run_study` call with its own
 folder under ``--out`` (summary, curves, loss and step plots), so a run that is
 stopped keeps the finished chunks, and a rerun skips them. The merge recomputes
 the best-of rows over all chunks of a cell and prints the summary table and
-the goal table.
+the goal table, and the defaults table of the grid chunks (run last).
 
 The CNN at full batch (1797 images) costs about 0.1 s per step and seed on 2
 cores, 80 times the MLP at batch 64: its chunks run ``--full-batch-steps``
@@ -35,12 +35,15 @@ SGD_LRS = (0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0)  # the full study's sweep
 SGD_LRS_CNN_FULL = (0.1, 0.2, 0.3, 0.5, 1.0, 2.0)  # 3.0 diverges on the CNN at every batch size of the full study
 
 
+CHEAP_CELLS = (("mlp", 16), ("mlp", 64), ("mlp", 256), ("mlp", 0), ("cnn", 16), ("cnn", 64), ("cnn", 256))
+
+
 def chunks(steps: int, full_batch_steps: int, seeds: int):
     """(name, StudyConfig) in running order: cheap cells first, the CNN at full batch last."""
     base = dataclasses.replace(
         clr_study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS, clr_max_learning_rate=3.0
     )
-    for model, batch in (("mlp", 16), ("mlp", 64), ("mlp", 256), ("mlp", 0), ("cnn", 16), ("cnn", 64), ("cnn", 256)):
+    for model, batch in CHEAP_CELLS:
         yield f"{model}_{batch or 'full'}", dataclasses.replace(
             base, models=(model,), batch_sizes=(batch,), methods=("sgd", "clr_momentum", "clr") + PEERS
         )
@@ -49,10 +52,20 @@ def chunks(steps: int, full_batch_steps: int, seeds: int):
     )
     yield "cnn_full_a", dataclasses.replace(cnn_full, methods=("clr_momentum", "clr", "sgd"))
     yield "cnn_full_b", dataclasses.replace(cnn_full, methods=PEERS)
+    # The defaults study: corridors.clr and clr_momentum over a grid of settings,
+    # on every cell but the CNN at full batch (too costly for nine more runs).
+    for model, batch in CHEAP_CELLS:
+        yield f"grid_{model}_{batch or 'full'}", dataclasses.replace(
+            base, models=(model,), batch_sizes=(batch,), methods=clr_study.GRIDS
+        )
 
 
-def merge(out: Path) -> dict:
-    """Rows of every finished chunk, best-of rows recomputed per cell; goal table; written to ``out/merged.json``."""
+def merge(out: Path, steps: int = 500) -> dict:
+    """Rows of every finished chunk, best-of rows recomputed per cell; goal and defaults tables.
+
+    Written to ``out/merged.json``. ``steps`` is the budget a defaults-grid
+    run that never reached the target counts as.
+    """
     rows = []
     done = []
     for path in sorted(out.glob("*/summary.json")):
@@ -69,12 +82,16 @@ def merge(out: Path) -> dict:
         "chunks": done,
         "rows": [clr_study._finite(r) for r in rows],
         "goal": clr_study.goal_table(rows, clr_study.FULL),
+        "defaults": clr_study.defaults_table(rows, dataclasses.replace(clr_study.FULL, steps=steps)),
     }
     (out / "merged.json").write_text(json.dumps(merged, indent=2) + "\n")
     print(f"chunks: {', '.join(done)}")
     print(clr_study.format_table(rows))
     print(f"\nrecommended: corridors.{clr_study.RECOMMENDED}() at its defaults; median steps to target:")
     print(clr_study.format_goal(merged["goal"]))
+    if merged["defaults"]:
+        print("\ndefaults study (each setting over the cells where it ran):")
+        print(clr_study.format_defaults(merged["defaults"]))
     return merged
 
 
@@ -98,7 +115,7 @@ def main(argv=None) -> None:
             summary = clr_study.run_study(config, folder, progress=False, log=lambda line: None)
             print(f"{name}: {config.steps} steps, {len(config.methods)} methods, {summary['wall_s']:.0f} s "
                   f"({time.perf_counter() - started:.0f} s with plots)", flush=True)
-    merge(out)
+    merge(out, args.steps)
 
 
 if __name__ == "__main__":
