@@ -52,12 +52,65 @@ def chunks(steps: int, full_batch_steps: int, seeds: int):
     )
     yield "cnn_full_a", dataclasses.replace(cnn_full, methods=("clr_momentum", "clr", "sgd"))
     yield "cnn_full_b", dataclasses.replace(cnn_full, methods=PEERS)
+    # corridors.clr() at its defaults where the grid below does not run.
+    yield "cnn_full_c", dataclasses.replace(cnn_full, methods=("clr_default",))
     # The defaults study: corridors.clr and clr_momentum over a grid of settings,
     # on every cell but the CNN at full batch (too costly for nine more runs).
     for model, batch in CHEAP_CELLS:
         yield f"grid_{model}_{batch or 'full'}", dataclasses.replace(
             base, models=(model,), batch_sizes=(batch,), methods=clr_study.GRIDS
         )
+
+
+def candidates_table(rows: list[dict]) -> list[dict]:
+    """Every corridors setting (defaults and grid points) against the goal, cell by cell.
+
+    The goal table of the study for the recommended optimizer, repeated for
+    each candidate: ``meets_sgd`` cells (reached the target in every seed, in
+    no more median steps than the best SGD learning rate, no diverged seed) and
+    ``meets_contrib`` cells (no more median steps than the best optax.contrib
+    optimizer), over the cells where the candidate ran.
+    """
+    by_cell = {(r["model"], r["batch_size"], r["method"]): r for r in rows}
+    table = {}
+    for r in rows:
+        if r["method"] not in clr_study.CORRIDORS + clr_study.GRIDS:
+            continue
+        sgd = by_cell.get((r["model"], r["batch_size"], "sgd_best"))
+        contrib = by_cell.get((r["model"], r["batch_size"], "contrib_best"))
+        mine = r["steps_to_target_median"]
+
+        def no_more(ref):
+            return ref is not None and mine is not None and (
+                ref["steps_to_target_median"] is None or mine <= ref["steps_to_target_median"]
+            )
+
+        entry = table.setdefault(
+            (r["method"], r["setting"]), {"method": r["method"], "setting": r["setting"], "cells": []}
+        )
+        entry["cells"].append(
+            {
+                "cell": f"{r['model']}/{r['batch_size']}",
+                "steps": mine,
+                "diverged": r["diverged"],
+                "meets_sgd": no_more(sgd) and not r["diverged"],
+                "meets_contrib": no_more(contrib),
+            }
+        )
+    return list(table.values())
+
+
+def format_candidates(table: list[dict]) -> str:
+    lines = []
+    for entry in sorted(table, key=lambda e: (-sum(c["meets_sgd"] for c in e["cells"]), e["method"], e["setting"])):
+        cells = entry["cells"]
+        lines.append(
+            f"{entry['method']:<18} {entry['setting']:<62} <= SGD {sum(c['meets_sgd'] for c in cells)}/{len(cells)}"
+            f"  <= contrib {sum(c['meets_contrib'] for c in cells)}/{len(cells)}"
+            f"  diverged seeds {sum(c['diverged'] for c in cells)}  steps "
+            + " ".join(f"{c['cell']}:{clr_study._fmt_steps(c['steps'])}" for c in sorted(cells, key=lambda c: c["cell"]))
+        )
+    return "\n".join(lines)
 
 
 def merge(out: Path, steps: int = 500) -> dict:
@@ -83,6 +136,7 @@ def merge(out: Path, steps: int = 500) -> dict:
         "rows": [clr_study._finite(r) for r in rows],
         "goal": clr_study.goal_table(rows, clr_study.FULL),
         "defaults": clr_study.defaults_table(rows, dataclasses.replace(clr_study.FULL, steps=steps)),
+        "candidates": candidates_table(rows),
     }
     (out / "merged.json").write_text(json.dumps(merged, indent=2) + "\n")
     print(f"chunks: {', '.join(done)}")
@@ -92,6 +146,8 @@ def merge(out: Path, steps: int = 500) -> dict:
     if merged["defaults"]:
         print("\ndefaults study (each setting over the cells where it ran):")
         print(clr_study.format_defaults(merged["defaults"]))
+    print("\nevery corridors setting against the goal, cell by cell:")
+    print(format_candidates(merged["candidates"]))
     return merged
 
 
