@@ -25,8 +25,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import time
 from pathlib import Path
+
+import numpy as np
 
 from corridors._experiments import clr_study
 
@@ -113,6 +116,84 @@ def format_candidates(table: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def budget_of(row: dict) -> float:
+    """The step budget of the run a row comes from (the CNN at full batch runs fewer steps)."""
+    return float(row.get("steps_budget") or math.inf)
+
+
+def _cell_name(model: str, batch: int) -> str:
+    return f"{model.upper()}, {batch}"
+
+
+def markdown(rows: list[dict], merged: dict) -> str:
+    """The tables of docs/benchmarks.md: steps to target and final loss per method and cell; defaults."""
+    cells = sorted({(r["model"], r["batch_size"]) for r in rows}, key=lambda c: (c[0] != "mlp", c[1]))
+    by_key = {(r["model"], r["batch_size"], r["method"]): r for r in rows}
+
+    def entry(r):
+        if r is None:
+            return "not run"
+        steps = r["steps_to_target_median"]
+        text = f"{steps:.0f}" if steps is not None else f"never ({r['reached_target']})"
+        final = r["final_loss_mean"]
+        text += ", " + ("inf" if final is None or not math.isfinite(final) else f"{final:.2g}")
+        if r["diverged"]:
+            text += f", **{r['diverged']} div.**"
+        return text
+
+    methods = [("sgd_best", "best SGD (lr)"), ("clr_default", "`clr()` (recommended)"),
+               ("clr_momentum", "`clr_momentum()`"), ("clr", "`clr(scale=1, max_learning_rate=3)` (paper)"),
+               ("polyak_sgd", "`optax.polyak_sgd()`"), ("contrib_best", "best of optax.contrib")]
+    methods += [(name, f"`{name}`") for name in clr_study.CONTRIB]
+    lines = ["| method | " + " | ".join(_cell_name(*c) for c in cells) + " |", "|---" * (len(cells) + 1) + "|"]
+    for method, title in methods:
+        cols = []
+        for model, batch in cells:
+            r = by_key.get((model, batch, method))
+            text = entry(r)
+            if r is not None and method == "sgd_best":
+                text += f" ({r['hyperparameter']:g})"
+            if r is not None and method == "contrib_best":
+                text += f" ({r['best_of']})"
+            cols.append(text)
+        lines.append(f"| {title} | " + " | ".join(cols) + " |")
+    # Each optax.contrib optimizer on its own, over the cells where both ran.
+    ours_by_cell = {c: by_key.get((*c, clr_study.RECOMMENDED)) for c in cells}
+    lines += ["", f"| optax.contrib optimizer | cells where `{clr_study.RECOMMENDED_CALL}` needs no more steps "
+              "| median over cells of its steps (never = the step budget) | the same for the recommended |",
+              "|---|---|---|---|"]
+    for name in clr_study.CONTRIB:
+        pairs = [(ours_by_cell[c], by_key.get((*c, name))) for c in cells]
+        pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+        if not pairs:
+            continue
+
+        def steps_of(r):
+            return r["steps_to_target_median"] if r["steps_to_target_median"] is not None else math.inf
+
+        no_more = sum(steps_of(a) <= steps_of(b) for a, b in pairs)
+        med = lambda rs: float(np.median([min(steps_of(r), budget_of(r)) for r in rs]))  # noqa: E731
+        lines.append(f"| `{name}` | {no_more}/{len(pairs)} | {med([b for _, b in pairs]):g} | {med([a for a, _ in pairs]):g} |")
+    lines += ["", "| method | setting | cells <= best SGD | diverged seeds | steps / best SGD (geomean) |", "|---|---|---|---|---|"]
+    for t in merged["defaults"]:
+        lines.append(f"| {t['method']} | {t['setting']} | {t['cells_meeting_sgd']}/{t['cells']} | {t['diverged_seeds']} "
+                     f"| {t['steps_ratio_to_sgd_geomean']} |")
+    return "\n".join(lines) + "\n"
+
+
+def _defaults_from_grid(rows: list[dict]) -> list[dict]:
+    """The grid point equal to ``corridors.clr()``'s defaults, as a ``clr_default`` row where that did not run."""
+    cap, scale = clr_study._default("clr", "max_learning_rate"), clr_study._default("clr", "scale")
+    setting = f"max_learning_rate={cap:g}, scale={scale:g}"
+    have = {(r["model"], r["batch_size"]) for r in rows if r["method"] == "clr_default"}
+    extra = [
+        dict(r, method="clr_default", setting=clr_study._default_setting("clr") + " (defaults)")
+        for r in rows
+        if r["method"] == "clr_grid" and r["setting"] == setting and (r["model"], r["batch_size"]) not in have
+    ]
+    return rows + extra
+
+
 def merge(out: Path, steps: int = 500) -> dict:
     """Rows of every finished chunk, best-of rows recomputed per cell; goal and defaults tables.
 
@@ -127,10 +208,11 @@ def merge(out: Path, steps: int = 500) -> dict:
         for row in summary["rows"]:
             if row["method"].endswith("_best"):
                 continue
+            row["steps_budget"] = summary.get("config", {}).get("steps")
             if row["final_loss_mean"] is None:  # written as null when infinite
                 row["final_loss_mean"] = float("inf")
             rows.append(row)
-    rows = clr_study._add_best(rows)
+    rows = clr_study._add_best(_defaults_from_grid(rows))
     merged = {
         "chunks": done,
         "rows": [clr_study._finite(r) for r in rows],
@@ -139,9 +221,10 @@ def merge(out: Path, steps: int = 500) -> dict:
         "candidates": candidates_table(rows),
     }
     (out / "merged.json").write_text(json.dumps(merged, indent=2) + "\n")
+    (out / "merged.md").write_text(markdown(rows, merged))
     print(f"chunks: {', '.join(done)}")
     print(clr_study.format_table(rows))
-    print(f"\nrecommended: corridors.{clr_study.RECOMMENDED}() at its defaults; median steps to target:")
+    print(f"\nrecommended: {clr_study.RECOMMENDED_CALL} at its defaults; median steps to target:")
     print(clr_study.format_goal(merged["goal"]))
     if merged["defaults"]:
         print("\ndefaults study (each setting over the cells where it ran):")

@@ -91,7 +91,7 @@ def test_goal_cells_merge_recomputes_the_best_over_chunks(tmp_path):
     row = dict(model="mlp", batch_size=64, seeds=3, reached_target="3/3", target_loss=0.1, final_loss_std=0.0,
                final_accuracy_mean=None, mean_clr_step=None, capped_fraction=None, wall_s=1.0, diverged=0)
     chunk_a = [dict(row, method="sgd", setting="lr=0.5", hyperparameter=0.5, steps_to_target_median=200.0,
-                    final_loss_mean=0.01), dict(row, method="clr_momentum", setting="defaults", hyperparameter=0.9,
+                    final_loss_mean=0.01), dict(row, method="clr_grid", setting="max_learning_rate=1, scale=2", hyperparameter=1.0,
                                                 steps_to_target_median=150.0, final_loss_mean=0.01)]
     chunk_b = [dict(row, method="momo", setting="defaults", hyperparameter=1.0, steps_to_target_median=None,
                     final_loss_mean=None, reached_target="0/3")]
@@ -102,3 +102,5 @@ def test_goal_cells_merge_recomputes_the_best_over_chunks(tmp_path):
     [cell] = merged["goal"]
     assert (cell["recommended_steps"], cell["sgd_best_steps"], cell["contrib_best"]) == (150.0, 200.0, "momo")
     assert cell["meets_sgd"] is True and cell["meets_contrib"] is True
+    # corridors.clr() at its defaults is that grid point: the goal table reads it from the grid.
+    assert "corridors.clr()" in (tmp_path / "merged.md").read_text() or "`clr()`" in (tmp_path / "merged.md").read_text()

@@ -12,7 +12,7 @@ import pytest
 from corridors import InvalidArgument
 from corridors._cli.bench import run_bench
 from corridors._experiments import clr_study
-from corridors._experiments.clr_study import METHODS, RECOMMENDED, SUMMARY_COLUMNS, TINY, StudyConfig
+from corridors._experiments.clr_study import METHODS, RECOMMENDED, RECOMMENDED_CALL, SUMMARY_COLUMNS, TINY, StudyConfig
 
 
 def test_tiny_study_writes_plots_and_tables(tmp_path, capsys):
@@ -20,7 +20,7 @@ def test_tiny_study_writes_plots_and_tables(tmp_path, capsys):
     args = argparse.Namespace(study="clr", mode="tiny", out=str(out), seeds=1, no_progress=True)
     assert run_bench(args) == 0
     printed = capsys.readouterr().out
-    assert str(out) in printed and "lose" in printed and f"recommended: corridors.{RECOMMENDED}()" in printed
+    assert str(out) in printed and "lose" in printed and f"recommended: {RECOMMENDED_CALL} at its defaults" in printed
     # --no-progress: one line per finished run instead of a bar.
     n_jobs = len(TINY.batch_sizes) * len(TINY.methods)
     run_lines = [line for line in printed.splitlines() if line.startswith("[")]
@@ -85,6 +85,7 @@ def test_best_rows_goal_and_defaults_tables_are_computed_from_the_rows():
 def test_every_method_of_the_study_is_known():
     assert set(clr_study.FULL.methods) == set(METHODS)
     assert set(clr_study.CONTRIB) <= set(METHODS) and RECOMMENDED in METHODS
+    assert RECOMMENDED in clr_study.QUICK.methods and RECOMMENDED in TINY.methods  # the goal table needs it
     StudyConfig(methods=METHODS, models=("mlp", "cnn", "diabetes", "teacher")).validate()
 
 

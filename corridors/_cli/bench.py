@@ -90,7 +90,7 @@ def run_bench(args) -> int:
     summary = clr_study.run_study(config, out, progress=not args.no_progress, log=lambda line: None, on_run=on_run)
     print(clr_study.format_table(summary["rows"]))
     if summary["goal"]:
-        print(f"\nrecommended: corridors.{summary['recommended']}() at its defaults; median steps to target:")
+        print(f"\nrecommended: {summary['recommended_call']} at its defaults; median steps to target:")
         print(clr_study.format_goal(summary["goal"]))
     if summary["defaults"]:
         print("\ndefaults study (each setting over every task and batch size):")
