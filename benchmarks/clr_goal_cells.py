@@ -16,8 +16,8 @@ The CNN at full batch (1797 images) costs about 0.1 s per step and seed on 2
 cores, 80 times the MLP at batch 64: its chunks run ``--full-batch-steps``
 steps (300 by default) and a shorter SGD sweep, and come last.
 
-    nice -n 10 .venv/bin/python benchmarks/clr_goal_cells.py --out clr-goal-cells
-    .venv/bin/python benchmarks/clr_goal_cells.py --out clr-goal-cells --merge-only
+    nice -n 10 .venv/bin/python benchmarks/clr_goal_cells.py --out corridors-bench-clr-goal-cells
+    .venv/bin/python benchmarks/clr_goal_cells.py --out corridors-bench-clr-goal-cells --merge-only
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def merge(out: Path, steps: int = 500) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="clr-goal-cells")
+    parser.add_argument("--out", default="corridors-bench-clr-goal-cells")
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--full-batch-steps", type=int, default=300, help="steps of the CNN at full batch")
     parser.add_argument("--seeds", type=int, default=3)
