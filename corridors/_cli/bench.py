@@ -33,7 +33,7 @@ def register(subparsers) -> None:
     size = parser.add_mutually_exclusive_group()
     size.add_argument(
         "--quick", dest="mode", action="store_const", const="quick",
-        help="digits MLP, 2 batch sizes, 300 steps, a few methods (default; under 2 minutes on 2 cores)",
+        help="digits MLP, 2 batch sizes, 300 steps, a few methods (default; about 75 s of CPU time)",
     )
     size.add_argument(
         "--full", dest="mode", action="store_const", const="full",
