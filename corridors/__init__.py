@@ -30,12 +30,16 @@ from ._symbolic import (
 )
 from ._optim import (
     CLRAccumulateState,
+    MaskedGradientWarning,
+    ScaleByCLRMomentumState,
     ScaleByCLROnlineState,
     ScaleByCLRState,
     clr,
     clr_accumulate,
+    clr_momentum,
     clr_online,
     scale_by_clr,
+    scale_by_clr_momentum,
     scale_by_clr_online,
 )
 from ._plotting import plot_corridors
@@ -76,5 +80,9 @@ __all__ = [
     "clr_online",
     "scale_by_clr_online",
     "ScaleByCLROnlineState",
+    "clr_momentum",
+    "scale_by_clr_momentum",
+    "ScaleByCLRMomentumState",
+    "MaskedGradientWarning",
     "plot_corridors",
 ]

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import corridors
@@ -73,19 +73,23 @@ def test_matches_polyak_sgd_step_for_step(cap):
     key = jax.random.PRNGKey(0)
     params = _mlp_params(key)
     x, y = _data(jax.random.PRNGKey(1))
-    ours, _ = _run(clr(target=0.0, max_learning_rate=cap), params, x, y, 60)
+    ours, _ = _run(clr(target=0.0, max_learning_rate=cap, scale=1.0), params, x, y, 60)
     ref, _ = _run(optax.polyak_sgd(max_learning_rate=cap, f_min=0.0), params, x, y, 60)
     for p_ours, p_ref in zip(ours, ref):
         for a, b in zip(jax.tree.leaves(p_ours), jax.tree.leaves(p_ref)):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
-def test_scale_is_applied_after_the_ratio():
+def test_scale_multiplies_the_ratio_before_the_cap():
     g = jnp.array([1.0, 2.0])  # ||g||^2 = 5
     value = 10.0  # ratio 2
     updates, state = clr(max_learning_rate=100.0, scale=0.5).update(g, clr().init(g), value=value)
     np.testing.assert_allclose(updates, -0.5 * 2.0 * g)
-    assert float(state.step) == 1.0 and float(state.uncapped_step) == 2.0
+    assert float(state.step) == 1.0 and float(state.uncapped_step) == 1.0
+    # The cap bounds the scaled ratio: max_learning_rate is the largest step taken.
+    updates, state = clr(max_learning_rate=3.0, scale=2.0).update(g, clr().init(g), value=value)
+    assert float(state.uncapped_step) == 4.0 and float(state.step) == 3.0 and bool(state.capped)
+    np.testing.assert_allclose(updates, -3.0 * g)
     # optax's `scaling` multiplies g before the ratio: the step is *divided*.
     polyak = optax.polyak_sgd(max_learning_rate=100.0, scaling=0.5)
     ref, _ = polyak.update(g, polyak.init(g), value=value)
@@ -94,7 +98,7 @@ def test_scale_is_applied_after_the_ratio():
 
 def test_cap_and_state_fields():
     g = jnp.array([3.0, 4.0])  # ||g||^2 = 25
-    opt = scale_by_clr(max_learning_rate=0.1)
+    opt = scale_by_clr(max_learning_rate=0.1, scale=1.0)
     state = opt.init(g)
     assert isinstance(state, ScaleByCLRState) and int(state.count) == 0
     updates, state = opt.update(g, state, value=5.0)  # ratio 0.2 > cap 0.1
@@ -109,7 +113,7 @@ def test_cap_and_state_fields():
 
 def test_schedules_for_target_and_cap():
     g = jnp.array([1.0])
-    opt = clr(target=lambda count: 1.0 * count, max_learning_rate=lambda count: 10.0)
+    opt = clr(target=lambda count: 1.0 * count, max_learning_rate=lambda count: 10.0, scale=1.0)
     state = opt.init(g)
     u0, state = opt.update(g, state, value=3.0)  # target 0 -> step 3
     u1, state = opt.update(g, state, value=3.0)  # target 1 -> step 2
@@ -131,10 +135,9 @@ def test_cone_lands_on_apex_in_one_step(theta, center_shift):
     theta = jnp.array(theta)
     center = jnp.array(center_shift[: theta.size])
     dist = float(jnp.linalg.norm(theta - center))
-    if dist < 1e-6:
-        return  # the apex itself: no gradient
+    assume(dist > 1e-6)  # not the apex itself, where there is no gradient
     loss = lambda p: jnp.linalg.norm(p - center)  # noqa: E731
-    opt = clr(target=0.0, max_learning_rate=jnp.inf)
+    opt = clr(target=0.0, max_learning_rate=jnp.inf, scale=1.0)
     value, grad = jax.value_and_grad(loss)(theta)
     updates, state = opt.update(grad, opt.init(theta), theta, value=value)
     landed = optax.apply_updates(theta, updates)
@@ -161,7 +164,7 @@ def test_l1_lands_on_target_level_in_one_step(offsets, sign, fraction, data):
     lowest = d.sum() - n * d.min()
     target = lowest + fraction * (d.sum() - lowest)
     loss = lambda p: jnp.sum(jnp.abs(p - center))  # noqa: E731
-    opt = clr(target=target, max_learning_rate=jnp.inf)
+    opt = clr(target=target, max_learning_rate=jnp.inf, scale=1.0)
     value, grad = jax.value_and_grad(loss)(theta)
     updates, _ = opt.update(grad, opt.init(theta), theta, value=value)
     landed = optax.apply_updates(theta, updates)
@@ -230,7 +233,7 @@ def test_half_precision_gradients(dtype):
     # and 1e-4^2 underflows it: the norm must be taken in float32.
     params = {"big": jnp.ones(4, dtype), "small": jnp.ones(4, dtype)}
     grads = {"big": jnp.full(4, 300.0, dtype), "small": jnp.full(4, 1e-4, dtype)}
-    opt = clr(max_learning_rate=jnp.inf)
+    opt = clr(max_learning_rate=jnp.inf, scale=1.0)
     state = opt.init(params)
     assert state.step.dtype == jnp.float32
     updates, state = opt.update(grads, state, params, value=jnp.asarray(720.0, dtype))
@@ -257,7 +260,7 @@ def test_jit_matches_eager():
 
 def test_clip_before_clr_changes_the_norm_in_the_ratio():
     g = jnp.array([3.0, 4.0])  # ||g|| = 5, clipped to 1
-    opt = optax.chain(optax.clip_by_global_norm(1.0), scale_by_clr(max_learning_rate=jnp.inf))
+    opt = optax.chain(optax.clip_by_global_norm(1.0), scale_by_clr(max_learning_rate=jnp.inf, scale=1.0))
     _, (_, clr_state) = opt.update(g, opt.init(g), value=2.0)
     np.testing.assert_allclose(clr_state.step, 2.0 / 1.0)  # ratio against the clipped norm
 
@@ -326,7 +329,7 @@ def test_accumulation_nan_window_is_skipped_then_recovers():
     assert bool(jnp.all(updates == 0)) and bool(state.inner_state.skipped)
     _, state = opt.update(g, state, params, value=1.0)
     updates, state = opt.update(g, state, params, value=1.0)
-    np.testing.assert_allclose(updates, -0.5 * g)
+    np.testing.assert_allclose(updates, -2 * 0.5 * g)  # h = scale * E / ||g||^2
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True])
@@ -363,7 +366,7 @@ def test_online_target_step_is_between_damped_and_plain_clr():
 
 def test_online_target_with_fraction_zero_is_clr_and_skips_nan():
     g = jnp.array([1.0, 2.0])
-    ref, _ = clr(max_learning_rate=3.0).update(g, clr().init(g), value=2.0)
+    ref, _ = clr(max_learning_rate=3.0, scale=1.0).update(g, clr().init(g), value=2.0)
     opt = clr_online(fraction=0.0, max_learning_rate=3.0)
     state = opt.init(g)
     ours, state = opt.update(g, state, value=2.0)

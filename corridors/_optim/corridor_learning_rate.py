@@ -9,7 +9,8 @@ target level ``E*`` in one gradient step is therefore::
 
 (Dherin & Rosca 2024, arXiv:2402.08818). With ``E* = 0`` this is Polyak's step
 size (Polyak 1987, *Introduction to Optimization*, sec. 5.3). In practice the
-step is capped by ``max_learning_rate`` and computed on mini-batches.
+ratio is multiplied by ``scale``, capped by ``max_learning_rate`` and computed
+on mini-batches.
 
 Conventions, chosen to compose like the rest of optax:
 
@@ -23,15 +24,21 @@ Conventions, chosen to compose like the rest of optax:
 from __future__ import annotations
 
 import functools
+import math
 import operator
+import warnings
 from typing import Any, NamedTuple, Optional
 
 import jax
 import jax.numpy as jnp
-from optax import GradientTransformationExtraArgs
-from optax._src import base
+import numpy as np
+import optax
+from optax import GradientTransformationExtraArgs, ScalarOrSchedule
+
+from .._errors import InvalidArgument
 
 __all__ = [
+    "MaskedGradientWarning",
     "ScaleByCLRState",
     "scale_by_clr",
     "clr",
@@ -50,8 +57,8 @@ class ScaleByCLRState(NamedTuple):
     """
 
     count: jax.Array  # int32 (): number of update calls so far, skipped ones included
-    uncapped_step: jax.Array  # float (): max(E - E*, 0) / ||g||^2 before the cap; 0 if ||g|| = 0 or skipped
-    step: jax.Array  # float (): the step h actually applied, scale * min(uncapped_step, max_learning_rate)
+    uncapped_step: jax.Array  # float (): scale * max(E - E*, 0) / ||g||^2, before the cap; 0 if ||g|| = 0 or skipped
+    step: jax.Array  # float (): the step h actually applied, min(uncapped_step, max_learning_rate)
     capped: jax.Array  # bool (): True when max_learning_rate was active at the last step
     skipped: jax.Array  # bool (): True when the last value or gradient was not finite (zero update)
 
@@ -85,44 +92,166 @@ def global_sq_norm(tree: Any, dtype: Optional[jnp.dtype] = None) -> jax.Array:
     return functools.reduce(operator.add, sums)
 
 
+def sum_of_terms(term, a: Any, b: Any, dtype: jnp.dtype) -> jax.Array:
+    """``sum(term(x, y))`` over the leaves ``x``, ``y`` of two trees of the same structure, in ``dtype``.
+
+    Leaf by leaf in tree order, as :func:`global_sq_norm`.
+    """
+    sums = [
+        jnp.sum(term(jnp.asarray(x).astype(dtype), jnp.asarray(y).astype(dtype)))
+        for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b))
+    ]
+    return functools.reduce(operator.add, sums) if sums else jnp.zeros((), dtype)
+
+
 def _resolve(scalar_or_schedule, count):
     return scalar_or_schedule(count) if callable(scalar_or_schedule) else scalar_or_schedule
 
 
-def clr_step(value, sq_norm, *, target, max_learning_rate, scale=1.0):
+# --- argument checks ------------------------------------------------------------
+# Constructor arguments are checked in Python when they are concrete numbers.
+# Schedules, and values traced under jit (optax.inject_hyperparams passes its
+# hyperparameters as arrays), are checked inside the update instead: an invalid
+# value there gives a zero update with ``state.skipped`` set (see clr_step).
+
+_RULES = {
+    # name: (accepts inf, accepts <= 0, what the argument is, what to do)
+    "target": (False, True, "the loss level E* the step aims at", "use 0.0 for Polyak's step"),
+    "max_learning_rate": (
+        True,
+        False,
+        "the cap on the step h",
+        "pass a positive number, or jnp.inf for no cap (a negative cap would ascend the loss, NaN would skip every step)",
+    ),
+    "scale": (
+        False,
+        False,
+        "the multiplier applied to the capped step",
+        "pass a positive finite number (a negative scale would ascend the loss)",
+    ),
+}
+
+
+def check_hyperparameter(name: str, value: Any) -> None:
+    """Raise :class:`~corridors.InvalidArgument` if a concrete hyperparameter is out of range.
+
+    ``name`` is one of ``target``, ``max_learning_rate``, ``scale``. Schedules
+    (callables) and traced arrays pass: they are checked at each step.
+    """
+    if callable(value):
+        return
+    accepts_inf, accepts_nonpositive, meaning, todo = _RULES[name]
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}")
+    try:
+        shape = jnp.shape(value)
+    except TypeError:
+        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}") from None
+    if shape != ():
+        raise InvalidArgument(
+            f"{name} must be a scalar or a schedule ({meaning}), got an array of shape {shape}: {todo}"
+        )
+    if isinstance(value, jax.core.Tracer):
+        return
+    number = float(value)
+    bad = math.isnan(number) or (math.isinf(number) and not accepts_inf) or (number <= 0 and not accepts_nonpositive)
+    if bad:
+        raise InvalidArgument(f"{name} must be {_requirement(name)} ({meaning}), got {value!r}: {todo}")
+
+
+def _requirement(name: str) -> str:
+    accepts_inf, accepts_nonpositive, _, _ = _RULES[name]
+    if accepts_nonpositive:
+        return "a finite number"
+    return "positive (inf allowed)" if accepts_inf else "positive and finite"
+
+
+def check_value(value: Any, who: str = "corridors.clr") -> None:
+    """Raise :class:`~corridors.InvalidArgument` unless ``value`` is a scalar loss (shape ``()``)."""
+    if value is None:
+        raise InvalidArgument(
+            f"{who} needs the loss value: call update(grads, state, params, value=loss), "
+            "with the loss whose gradient is grads (e.g. from jax.value_and_grad)"
+        )
+    try:
+        shape = jnp.shape(value)
+    except TypeError:
+        raise InvalidArgument(f"value must be the scalar loss, got {value!r}") from None
+    if shape != ():
+        raise InvalidArgument(
+            f"value must be the scalar loss (shape ()), got an array of shape {shape}: pass the mean "
+            "loss of the batch, e.g. value=per_example_losses.mean() (a vector step would be broadcast "
+            "into the update)"
+        )
+
+
+class MaskedGradientWarning(UserWarning):
+    """CLR saw only part of the gradient (inside ``optax.masked`` or ``optax.multi_transform``)."""
+
+
+def warn_if_masked(updates: Any, who: str = "corridors.clr") -> None:
+    """Warn (once per trace) when ``updates`` holds ``optax.MaskedNode`` leaves.
+
+    Inside ``optax.masked`` / ``optax.multi_transform`` the transformation sees
+    one group's gradient ``g_A`` but the whole model's loss in ``value=``, so
+    its step ``(E - E*) / ||g_A||^2`` aims at ``E*`` as if only this group
+    moved. With other groups moving too, the first-order decrease is the sum
+    over groups and overshoots the target.
+    """
+    is_masked = lambda leaf: isinstance(leaf, optax.MaskedNode)  # noqa: E731
+    if any(is_masked(leaf) for leaf in jax.tree.leaves(updates, is_leaf=is_masked)):
+        warnings.warn(
+            f"{who} received a masked gradient (inside optax.masked or optax.multi_transform): its step "
+            "divides the whole model's loss by this group's squared gradient norm only, so it aims at the "
+            "target as if the other groups stayed still. If they are frozen this is right; if they move, "
+            "take one CLR step for the whole model and scale the groups after it: "
+            "optax.chain(corridors.scale_by_clr(), optax.multi_transform({'a': optax.scale(-1.0), "
+            "'b': optax.scale(-0.1)}, labels)). Filter corridors.MaskedGradientWarning to silence this.",
+            MaskedGradientWarning,
+            stacklevel=3,
+        )
+
+
+def clr_step(value, denominator, *, target, max_learning_rate, scale=1.0):
     """The capped CLR step from a loss value and a squared gradient norm.
 
-    Pure scalar function shared by :func:`scale_by_clr` and its variants.
+    Pure scalar function shared by :func:`scale_by_clr` and its variants
+    (``denominator`` is ``||g||^2``, or ``<g, d>`` for a step along ``d``).
 
     Returns ``(uncapped, step, capped, skipped)`` with the meaning of the
     :class:`ScaleByCLRState` fields. Rules, in order:
 
-    * non-finite ``value`` or ``sq_norm`` -> skipped, step 0;
-    * ``sq_norm == 0`` (a critical point) -> step 0: the ratio is undefined;
+    * non-finite ``value`` or ``denominator``, or an invalid hyperparameter (a
+      non-finite target, a cap that is not positive, a scale that is not
+      positive and finite: possible with schedules) -> skipped, step 0;
+    * ``denominator <= 0`` (a critical point) -> step 0: the ratio is undefined;
     * ``value <= target`` -> step 0: a negative step would be gradient *ascent*;
-    * otherwise ``step = scale * min(gap / sq_norm, max_learning_rate)``. The
-      multiplier ``scale`` comes after the ratio and the cap, so ``scale=0.5``
-      halves the step (``optax.polyak_sgd``'s ``scaling`` acts before the ratio,
-      where it divides the step instead).
+    * otherwise ``step = min(scale * gap / denominator, max_learning_rate)``:
+      ``scale`` multiplies the ratio and ``max_learning_rate`` is the largest
+      step ever taken (``optax.polyak_sgd``'s ``scaling`` multiplies the
+      gradient before the ratio, where it divides the step instead).
     """
-    dtype = sq_norm.dtype
+    dtype = denominator.dtype
     value = jnp.asarray(value).astype(dtype)
-    gap = value - jnp.asarray(target, dtype)
-    finite = jnp.isfinite(value) & jnp.isfinite(sq_norm)
-    moving = finite & (sq_norm > 0) & (gap > 0)
+    target = jnp.asarray(target, dtype)
+    cap = jnp.asarray(max_learning_rate, dtype)
+    scale = jnp.asarray(scale, dtype)
+    # Hyperparameters from schedules or inject_hyperparams are only known here:
+    # an invalid one skips the step instead of ascending or freezing silently.
+    valid = jnp.isfinite(target) & (cap > 0) & jnp.isfinite(scale) & (scale > 0)
+    gap = value - target
+    finite = jnp.isfinite(value) & jnp.isfinite(denominator) & valid
+    moving = finite & (denominator > 0) & (gap > 0)
     # Divide by a safe denominator so that no inf/NaN is formed even in the
     # branch that jnp.where discards (keeps gradients of this function clean).
-    ratio = jnp.where(moving, gap, 0) / jnp.where(moving, sq_norm, 1)
+    ratio = scale * (jnp.where(moving, gap, 0) / jnp.where(moving, denominator, 1))
     # An overflowing ratio (tiny but non-zero ||g||^2) is still a valid
     # "as large as allowed" request; only an infinite cap could make it unsafe.
-    cap = jnp.asarray(max_learning_rate, dtype)
     capped = moving & (ratio > cap)
-    clipped = jnp.minimum(ratio, cap)
-    step = jnp.asarray(scale, dtype) * clipped
+    step = jnp.minimum(ratio, cap)
     # With max_learning_rate=inf an overflowing ratio gives inf: skip it
     # rather than write inf/NaN into the parameters.
-    step_ok = jnp.isfinite(step)
-    skipped = ~finite | ~step_ok
+    skipped = ~finite | ~jnp.isfinite(step)
     step = jnp.where(skipped, 0, step).astype(dtype)
     uncapped = jnp.where(finite & jnp.isfinite(ratio), ratio, 0).astype(dtype)
     return uncapped, step, capped, skipped
@@ -144,6 +273,10 @@ def _apply_step(updates, step, skipped):
 
 
 def _scale_by_clr(target, max_learning_rate, scale, sign) -> GradientTransformationExtraArgs:
+    check_hyperparameter("target", target)
+    check_hyperparameter("max_learning_rate", max_learning_rate)
+    check_hyperparameter("scale", scale)
+
     def init_fn(params):
         dtype = compute_dtype(params)
         zero = jnp.zeros((), dtype)
@@ -155,8 +288,10 @@ def _scale_by_clr(target, max_learning_rate, scale, sign) -> GradientTransformat
             skipped=jnp.zeros((), bool),
         )
 
-    def update_fn(updates, state, params=None, *, value, **extra_args):
+    def update_fn(updates, state, params=None, *, value=None, **extra_args):
         del params, extra_args  # the step needs only the gradient and the loss value
+        check_value(value)
+        warn_if_masked(updates)
         dtype = jnp.promote_types(compute_dtype(updates), state.step.dtype)
         sq_norm = global_sq_norm(updates, dtype)
         uncapped, step, capped, skipped = clr_step(
@@ -180,19 +315,24 @@ def _scale_by_clr(target, max_learning_rate, scale, sign) -> GradientTransformat
 
 
 def scale_by_clr(
-    target: base.ScalarOrSchedule = 0.0,
-    max_learning_rate: base.ScalarOrSchedule = 1.0,
-    scale: base.ScalarOrSchedule = 1.0,
+    target: ScalarOrSchedule = 0.0,
+    max_learning_rate: ScalarOrSchedule = 1.0,
+    scale: ScalarOrSchedule = 2.0,
 ) -> GradientTransformationExtraArgs:
     r"""Scale updates by the Corridor Learning Rate (no sign flip).
 
     .. math::
-        h = s \cdot \min\left(\frac{\max(E(\theta) - E^*, 0)}{\|g\|^2},\;
+        h = \min\left(s\,\frac{\max(E(\theta) - E^*, 0)}{\|g\|^2},\;
         h_{\max}\right), \qquad \text{update} = h\, g
 
-    The one step that reaches level :math:`E^*` when :math:`\theta` lies in a
-    corridor (Dherin & Rosca 2024, arXiv:2402.08818); with :math:`E^* = 0` it
-    is Polyak's step size (Polyak 1987). :math:`\|g\|^2` is the squared norm of
+    With :math:`s = 1`, the one step that reaches level :math:`E^*` when
+    :math:`\theta` lies in a corridor (Dherin & Rosca 2024, arXiv:2402.08818);
+    with :math:`E^* = 0` it is Polyak's step size (Polyak 1987). The default
+    :math:`s = 2` is the exact step on a quadratic valley whose floor is
+    :math:`E^*` (SPS with :math:`c = 1/2`, Loizou et al. 2021), and the
+    defaults (:math:`s = 2`, :math:`h_{\max} = 1`) are the ones the study of
+    ``docs/benchmarks.md`` chose for models trained from scratch; use
+    ``scale=1.0`` for the paper's step. :math:`\|g\|^2` is the squared norm of
     *the updates this transformation receives*, summed over all leaves, in
     float32 or wider. The returned updates point *uphill* like every optax
     ``scale_by_*`` transformation: chain a negative scale, or use :func:`clr`.
@@ -200,32 +340,49 @@ def scale_by_clr(
     Edge cases (none writes NaN into parameters): zero gradient -> zero
     update; ``value <= target`` -> zero update (never gradient ascent);
     non-finite ``value`` or gradient -> zero update and ``state.skipped`` set
-    (skip the step, as a loss-scaling optimizer does on overflow).
+    (skip the step, as a loss-scaling optimizer does on overflow). A schedule
+    (or ``optax.inject_hyperparams``) that yields an invalid value (see
+    Raises) also skips the step, since it cannot raise inside ``jit``.
 
     Composition: whatever comes *before* in a chain changes the ``g`` whose
     norm enters the ratio (e.g. ``optax.clip_by_global_norm`` first makes the
     step larger for large gradients, since the ratio is then against the
     clipped norm); whatever comes *after* only rescales or mixes the CLR step
-    (momentum with ``optax.trace``, decoupled weight decay).
+    (momentum with ``optax.trace``, decoupled weight decay, a decaying
+    ``optax.scale_by_schedule``). Inside ``optax.masked`` or
+    ``optax.multi_transform`` it sees one group's gradient but the whole
+    loss, so it aims at :math:`E^*` as if only that group moved, and it warns
+    (:class:`corridors.MaskedGradientWarning`); for one step over the whole
+    model with per-group multipliers, put it *before* the partition:
+    ``optax.chain(scale_by_clr(), optax.multi_transform({...: optax.scale(-1.0),
+    ...: optax.scale(-0.1)}, labels))``. For gradient accumulation use
+    :func:`corridors.clr_accumulate`, not ``optax.MultiSteps`` (which would
+    pass the last micro-batch's loss with the mean gradient).
 
     Args:
       target: the level :math:`E^*` to reach (``f_min`` in ``optax.polyak_sgd``),
-        a scalar or a schedule of the step count.
-      max_learning_rate: the cap :math:`h_{\max}` (same default as
-        ``optax.polyak_sgd``), scalar or schedule.
-      scale: multiplier :math:`s` applied *after* the ratio and the cap (unlike
-        ``optax.polyak_sgd``'s ``scaling``, which is applied to the gradient
-        before the ratio and so divides the step), scalar or schedule.
+        a finite scalar or a schedule of the step count.
+      max_learning_rate: the cap :math:`h_{\max}`, the largest step ever
+        taken: a positive scalar (``jnp.inf`` for none) or a schedule.
+      scale: the multiplier :math:`s` of the ratio, applied before the cap
+        (``optax.polyak_sgd``'s ``scaling`` multiplies the gradient instead,
+        which divides the step), a positive finite scalar or a schedule.
 
     Returns:
       An ``optax.GradientTransformationExtraArgs`` whose ``update(updates,
       state, params=None, *, value)`` takes the loss value as a keyword; its
       state is a :class:`ScaleByCLRState`.
 
+    Raises:
+      InvalidArgument: a NaN or infinite ``target``; a ``max_learning_rate``
+        that is negative, zero or NaN; a ``scale`` that is negative, zero,
+        NaN or infinite; a hyperparameter that is not a scalar or a schedule.
+        At ``update``: ``value`` missing, ``None`` or not a scalar.
+
     Example:
       >>> import jax.numpy as jnp, optax
       >>> import corridors
-      >>> opt = optax.chain(corridors.scale_by_clr(max_learning_rate=10.0), optax.scale(-1.0))
+      >>> opt = optax.chain(corridors.scale_by_clr(max_learning_rate=10.0, scale=1.0), optax.scale(-1.0))
       >>> params = jnp.array([3.0, 4.0])
       >>> state = opt.init(params)
       >>> loss = lambda p: jnp.linalg.norm(p)  # a cone: one corridor per ray
@@ -239,38 +396,46 @@ def scale_by_clr(
 
 
 def clr(
-    target: base.ScalarOrSchedule = 0.0,
-    max_learning_rate: base.ScalarOrSchedule = 1.0,
-    scale: base.ScalarOrSchedule = 1.0,
+    target: ScalarOrSchedule = 0.0,
+    max_learning_rate: ScalarOrSchedule = 1.0,
+    scale: ScalarOrSchedule = 2.0,
 ) -> GradientTransformationExtraArgs:
     r"""Gradient descent with the Corridor Learning Rate, ready for ``optax.apply_updates``.
 
     .. math::
-        \theta \leftarrow \theta - s \cdot \min\left(
+        \theta \leftarrow \theta - \min\left(s\,
         \frac{\max(E(\theta) - E^*, 0)}{\|\nabla E(\theta)\|^2},\; h_{\max}\right)
         \nabla E(\theta)
 
-    Same step as :func:`scale_by_clr` (see it for edge cases and composition),
-    with the sign flipped so that updates descend. The state is a single
-    :class:`ScaleByCLRState`, so ``state.step`` is the CLR value to log.
-    With ``target=0`` and ``scale=1`` the steps equal those of
-    ``optax.polyak_sgd(max_learning_rate, f_min=0.0)`` (Polyak 1987) whenever
-    the loss is positive. Reference: Dherin & Rosca 2024, arXiv:2402.08818.
+    Same step as :func:`scale_by_clr` (see it for edge cases, composition,
+    ``optax.multi_transform`` and accumulation), with the sign flipped so that
+    updates descend. The state is a single :class:`ScaleByCLRState`, so
+    ``state.step`` is the CLR value to log. The defaults (``scale=2``,
+    ``max_learning_rate=1``) were chosen by the study in
+    ``docs/benchmarks.md``. With ``scale=1`` it is the paper's step, and the
+    steps equal those of ``optax.polyak_sgd(max_learning_rate, f_min=target)``
+    (Polyak 1987) whenever the loss is above ``target`` (``polyak_sgd``'s
+    ``eps`` is 0 here). Reference: Dherin & Rosca 2024, arXiv:2402.08818.
 
     Args:
-      target: level :math:`E^*` to reach in one step (scalar or schedule).
-      max_learning_rate: cap :math:`h_{\max}` on the step (scalar or schedule).
-      scale: multiplier :math:`s` applied after the ratio and the cap.
+      target: level :math:`E^*` to aim at (finite scalar or schedule).
+      max_learning_rate: cap :math:`h_{\max}`, the largest step (positive
+        scalar, ``jnp.inf``, or schedule).
+      scale: multiplier :math:`s` of the ratio, applied before the cap
+        (positive finite scalar or schedule).
 
     Returns:
       An ``optax.GradientTransformationExtraArgs``; call ``update(grads,
       state, params, value=loss)``.
 
+    Raises:
+      InvalidArgument: as :func:`scale_by_clr`.
+
     Example:
       >>> import jax, jax.numpy as jnp, optax
       >>> import corridors
       >>> loss = lambda p: jnp.sum(jnp.abs(p - 1.0))  # L1: corridors fill each orthant
-      >>> opt = corridors.clr(max_learning_rate=10.0)
+      >>> opt = corridors.clr(max_learning_rate=10.0, scale=1.0)
       >>> params = jnp.array([3.0, 3.0])
       >>> state = opt.init(params)
       >>> value, grad = jax.value_and_grad(loss)(params)
@@ -278,5 +443,9 @@ def clr(
       >>> params = optax.apply_updates(params, updates)
       >>> print(params, loss(params), float(state.step))
       [1. 1.] 0.0 2.0
+      >>> corridors.clr(max_learning_rate=-1.0)
+      Traceback (most recent call last):
+      ...
+      corridors._errors.InvalidArgument: max_learning_rate must be positive (inf allowed) (the cap on the step h), got -1.0: pass a positive number, or jnp.inf for no cap (a negative cap would ascend the loss, NaN would skip every step)
     """
     return _scale_by_clr(target, max_learning_rate, scale, sign=-1.0)

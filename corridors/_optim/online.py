@@ -23,11 +23,19 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
-from optax import GradientTransformationExtraArgs
-from optax._src import base
+from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
 from .._errors import InvalidArgument
-from .corridor_learning_rate import _apply_step, _resolve, clr_step, compute_dtype, global_sq_norm
+from .corridor_learning_rate import (
+    _apply_step,
+    _resolve,
+    check_hyperparameter,
+    check_value,
+    clr_step,
+    compute_dtype,
+    global_sq_norm,
+    warn_if_masked,
+)
 
 __all__ = ["ScaleByCLROnlineState", "scale_by_clr_online", "clr_online"]
 
@@ -40,13 +48,15 @@ class ScaleByCLROnlineState(NamedTuple):
     ema: jax.Array  # float (): exponential moving average of finite losses, *not* bias-corrected
     lowest: jax.Array  # float (): running minimum of the bias-corrected EMA; +inf before any finite loss
     target: jax.Array  # float (): E* used at the last step, fraction * lowest (0 at first)
-    uncapped_step: jax.Array  # float (): max(E - E*, 0) / ||g||^2 before the cap (0 if undefined)
-    step: jax.Array  # float (): the step h applied, scale * min(uncapped_step, max_learning_rate)
+    uncapped_step: jax.Array  # float (): scale * max(E - E*, 0) / ||g||^2 before the cap (0 if undefined)
+    step: jax.Array  # float (): the step h applied, min(uncapped_step, max_learning_rate)
     capped: jax.Array  # bool (): cap active at the last step
     skipped: jax.Array  # bool (): last value or gradient non-finite: zero update
 
 
 def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
+    check_hyperparameter("max_learning_rate", max_learning_rate)
+    check_hyperparameter("scale", scale)
     if not 0.0 <= float(fraction) < 1.0:
         raise InvalidArgument(f"fraction must be in [0, 1), got {fraction!r}")
     if not 0.0 <= float(ema_decay) < 1.0:
@@ -67,8 +77,10 @@ def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
             skipped=jnp.zeros((), bool),
         )
 
-    def update_fn(updates, state, params=None, *, value, **extra_args):
+    def update_fn(updates, state, params=None, *, value=None, **extra_args):
         del params, extra_args
+        check_value(value, who="corridors.clr_online")
+        warn_if_masked(updates)
         dtype = state.step.dtype
         # The EMA lags a fast-falling loss, so fraction * lowest alone could lie
         # above the current loss and stall the run (zero steps). Capping the
@@ -112,14 +124,14 @@ def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
 def scale_by_clr_online(
     fraction: float = 0.5,
     ema_decay: float = 0.9,
-    max_learning_rate: base.ScalarOrSchedule = 1.0,
-    scale: base.ScalarOrSchedule = 1.0,
+    max_learning_rate: ScalarOrSchedule = 1.0,
+    scale: ScalarOrSchedule = 1.0,
 ) -> GradientTransformationExtraArgs:
     r"""Scale updates by the CLR with an online target (no sign flip; see :func:`clr_online`).
 
     .. math::
         E^*_t = \rho\,\min\big(E_t, \min_{s<t} \overline{E}_s\big), \qquad
-        h_t = s \cdot \min\left(\frac{\max(E_t - E^*_t, 0)}{\|g_t\|^2}, h_{\max}\right),
+        h_t = \min\left(s\,\frac{\max(E_t - E^*_t, 0)}{\|g_t\|^2}, h_{\max}\right),
         \qquad \text{update} = h_t\, g_t
 
     with :math:`\overline{E}` the bias-corrected EMA of the losses, so
@@ -132,7 +144,7 @@ def scale_by_clr_online(
       fraction: :math:`\rho \in [0, 1)`; 0 gives plain CLR with target 0.
       ema_decay: decay of the loss EMA in [0, 1); 0 uses raw losses.
       max_learning_rate: cap :math:`h_{\max}` (scalar or schedule).
-      scale: multiplier :math:`s` applied after the ratio and the cap.
+      scale: multiplier :math:`s` of the ratio, applied before the cap.
 
     Returns:
       An ``optax.GradientTransformationExtraArgs`` with state
@@ -157,8 +169,8 @@ def scale_by_clr_online(
 def clr_online(
     fraction: float = 0.5,
     ema_decay: float = 0.9,
-    max_learning_rate: base.ScalarOrSchedule = 1.0,
-    scale: base.ScalarOrSchedule = 1.0,
+    max_learning_rate: ScalarOrSchedule = 1.0,
+    scale: ScalarOrSchedule = 1.0,
 ) -> GradientTransformationExtraArgs:
     r"""Gradient descent with the online-target CLR, ready for ``optax.apply_updates``.
 
@@ -171,7 +183,7 @@ def clr_online(
       fraction: :math:`\rho \in [0, 1)`, fraction of the lowest loss to aim at.
       ema_decay: decay of the loss EMA in [0, 1).
       max_learning_rate: cap on the step.
-      scale: multiplier applied after the ratio and the cap.
+      scale: multiplier of the ratio, applied before the cap.
 
     Returns:
       An ``optax.GradientTransformationExtraArgs``; ``update(grads, state,
