@@ -57,23 +57,9 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _check_writable(out: str) -> None:
-    """Fail before hours of training, not after, when the output folder cannot be written."""
-    import os
-    import tempfile
-
-    try:
-        os.makedirs(out, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as error:
-        raise InvalidArgument(
-            f"cannot write into --out {out!r} ({error.strerror or error}): pass a folder you can write to"
-        ) from None
-
-
 def run_bench(args) -> int:
     """Handler of ``corridors bench``; returns the exit status."""
+    from ._output import writable_folder
     from .._experiments import clr_study
 
     if args.study != "clr":  # argparse's choices already enforce this
@@ -82,7 +68,7 @@ def run_bench(args) -> int:
     if args.seeds is not None:
         config = dataclasses.replace(config, seeds=args.seeds)
     out = args.out or clr_study.default_out_dir(args.mode)
-    _check_writable(out)
+    out = writable_folder(out)
     print(f"corridors bench clr --{args.mode}: writing into {out}", flush=True)
     started = time.perf_counter()
     # Without a bar, say when each run finishes: the full study takes hours.
