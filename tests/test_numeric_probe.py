@@ -121,7 +121,7 @@ def small():
 def test_clr_trains_and_its_own_step_is_the_h_of_the_indicators(small):
     loss, w0, batches = small
     cap = 5.0
-    r = numeric.probe(loss, w0, corridors.clr(target=0.0, max_learning_rate=cap), batches,
+    r = numeric.probe(loss, w0, corridors.clr(target=0.0, max_learning_rate=cap, scale=1.0), batches,
                       learning_rate="step", every=1)
     # The CLR step of step n is min(Eₙ/‖gₙ‖², cap), from the probe's own loss and gradient.
     expected = np.minimum(r.loss / r.grad_norm**2, cap)

@@ -185,7 +185,7 @@ def test_clr_step_lands_on_the_target_level_in_one_step(drawn, fraction):
     # A target the corridor reaches: at most 0.2 of travel, inside the strategies' margin.
     travel = fraction * 0.2
     target = float(value) - travel * np.sqrt(sq_norm)
-    optimizer = corridors.clr(target=target, max_learning_rate=1e6)
+    optimizer = corridors.clr(target=target, max_learning_rate=1e6, scale=1.0)  # the paper's step
     updates, state = optimizer.update(grad, optimizer.init(theta), theta, value=value)
     landed = optax.apply_updates(theta, updates)
     assert float(case.jax_loss(landed)) == pytest.approx(target, abs=1e-9)
@@ -199,7 +199,7 @@ def test_clr_with_target_zero_is_the_polyak_step(drawn, cap):
     theta = as_array(point)
     value, grad = jax.value_and_grad(case.jax_loss)(theta)
     assume(float(value) > 0)
-    clr = corridors.clr(target=0.0, max_learning_rate=cap)
+    clr = corridors.clr(target=0.0, max_learning_rate=cap, scale=1.0)
     ours, _ = clr.update(grad, clr.init(theta), theta, value=value)
     polyak = optax.polyak_sgd(max_learning_rate=cap, f_min=0.0, eps=0.0)
     theirs, _ = polyak.update(grad, polyak.init(theta), theta, value=value)

@@ -151,7 +151,7 @@ def probe(
         >>> r = probe(loss, jnp.zeros(3), optax.sgd(0.1), [x] * 20, learning_rate=0.1, every=5)
         >>> r.step.tolist(), bool(r.train_loss[-1] < r.train_loss[0])
         ([0, 5, 10, 15], True)
-        >>> clr = corridors.clr(target=0.0, max_learning_rate=10.0)   # h from the optimizer's state
+        >>> clr = corridors.clr(target=0.0, max_learning_rate=10.0, scale=1.0)  # the paper's step, h from the state
         >>> r = probe(loss, jnp.zeros(3), clr, [x] * 4, learning_rate="step", every=1)
         >>> [round(float(h), 3) for h in r.learning_rate]             # E/‖g‖² = 1/(4/3)
         [0.75, 0.75, 0.75, 0.75]
