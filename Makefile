@@ -24,7 +24,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@seed=$${CORRIDORS_TEST_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	echo "Hypothesis seed: $$seed"; \
-	$(VENV)/bin/python -m pytest -n 2 -q -rs --hypothesis-seed=$$seed; rc=$$?; \
+	$(VENV)/bin/python -m pytest -n 2 -q -rs --durations=10 --hypothesis-seed=$$seed; rc=$$?; \
 	echo "Hypothesis seed: $$seed (replay: CORRIDORS_TEST_SEED=$$seed make test)"; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
