@@ -158,9 +158,10 @@ def verify_report(report, *, timeout: float, target=0) -> Verification:
             continue
         _guarded(checks, "b", where, budget, lambda: corridor.straight_line_flow(budget))
         _guarded(checks, "c", where, budget, lambda: corridor.linear_decrease(budget))
-        _guarded(checks, "d", where, budget, lambda: corridor.gd_equals_gf(budget))
         _guarded(checks, "f", where, budget, lambda: corridor.correction_vanishes(budget))
         _guarded(checks, "g", where, budget, lambda: corridor.clr_one_step(budget, target))
+        # (d) iterates GD exactly, the costliest check (nested radicals): last, so it cannot starve the others.
+        _guarded(checks, "d", where, budget, lambda: corridor.gd_equals_gf(budget))
     reason = ""
     if not report.corridors_decided:
         reason = "the analysis did not decide every corridor: " + "; ".join(report.undecided or (report.reason,))
