@@ -34,8 +34,8 @@ STEPS = [(0.05, 10), (0.25, 2), (0.5, 1)]
 def _analyze(expr):
     import corridors  # the symbolic core; imported here so a missing analyze fails only this file
 
-    # 30 s: the decided losses take well under a second; the mixture stays unknown at any budget
-    # (an exp·sin product), and an unknown verdict only skips its numeric claim.
+    # 30 s: the decided losses take well under a second; the mixture stays unknown
+    # (an exp·sin product; still unknown at 120 s), and an unknown verdict only skips its numeric claim.
     return corridors.analyze(expr, [x, y], timeout=30)
 
 
