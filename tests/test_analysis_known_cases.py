@@ -185,3 +185,17 @@ def test_status_at_float_points_is_quick_and_exact():
     report = analyze(sp.log(sp.exp(2 * x) + sp.exp(2 * y)), [x, y], timeout=120)
     assert report.status_at((-1.1689599167734435, 2.093471198308933)) == "not-corridor"
     assert report.status_at((2.608047823418535, 2.608047823418535)) == "corridor"
+
+
+def test_listed_points_are_complete_only_when_every_real_point_was_enumerated():
+    # x⁴ − x² + y⁴ − y²: H g = 0 at the 5 × 5 points with x, y ∈ {0, ±1/√2, ±1/√6}; 9 are stationary.
+    # Irrational partial solutions must be extended, not dropped while claiming completeness.
+    report = analyze(x**4 - x**2 + y**4 - y**2, [x, y], timeout=120)
+    assert report.classification == "none"
+    assert report.complete is True
+    points = {(c.equations[0].rhs, c.equations[1].rhs) for c in report.components}
+    values = (0, -sp.sqrt(2) / 2, sp.sqrt(2) / 2, -sp.sqrt(6) / 6, sp.sqrt(6) / 6)
+    assert len(points) == 25
+    assert all(any(sp.simplify(a - v) == 0 for v in values) and any(sp.simplify(b - v) == 0 for v in values)
+               for a, b in points)
+    assert sum(c.stationary.verdict is True for c in report.components) == 9

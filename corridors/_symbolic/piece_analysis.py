@@ -24,7 +24,7 @@ import sympy as sp
 from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set, hg_components
 from .algebraic.ideals import engine_name, fibre, invariant_set
 from .algebraic.models import AlgebraicModel, algebraic_model
-from .algebraic.real_points import numeric_sign, solve_triangular
+from .algebraic.real_points import all_real_solutions, numeric_sign
 from .bounds import bounded_below_and_entire
 from .budget import BudgetExceeded, TimeBudget
 from .components import CorridorComponent, is_zero_number, sample_component
@@ -313,7 +313,10 @@ def _other_components(piece, d, model, corridor_bases, symbols, budget, notes):
             reducer = sp.groebner(list(prime.basis), *symbols, order="grevlex")
             stationary = all(reducer.reduce(g)[1] == 0 for g in gradient)
             if prime.dimension == 0:
-                for point in solve_triangular(fibre(prime.basis, symbols, {}, budget=budget), list(symbols)):
+                points = all_real_solutions(fibre(prime.basis, symbols, {}, budget=budget), list(symbols))
+                if points is None:
+                    return (), None  # some real points could not be enumerated: the list would be incomplete
+                for point in points:
                     listed.append(_point_component(piece, d, point, symbols, stationary))
             else:
                 equations = tuple(sp.Eq(p, 0) for p in prime.basis)

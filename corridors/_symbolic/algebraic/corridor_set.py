@@ -31,7 +31,7 @@ import sympy as sp
 from ..budget import TimeBudget
 from .ideals import InvariantSet, Prime, fibre, invariant_set
 from .models import AlgebraicModel
-from .real_points import RealPoint, numeric_sign, real_point, solve_triangular
+from .real_points import RealPoint, all_real_solutions, numeric_sign, real_point
 
 __all__ = ["AlgebraicComponent", "AlgebraicDecision", "decide_corridor_set"]
 
@@ -200,7 +200,9 @@ def hg_components(model: AlgebraicModel, *, budget: TimeBudget | None = None) ->
         if dimension == 0:
             if not set(model.variables) <= set(gens):
                 return None  # θ enters only through exp(θ/M): its points would need logarithms
-            candidates = solve_triangular(fibre(prime.basis, gens, {}, budget=budget), list(gens))
+            candidates = all_real_solutions(fibre(prime.basis, gens, {}, budget=budget), list(gens))
+            if candidates is None:
+                return None  # some real points could not be enumerated: the list would be incomplete
             points = tuple({v: c[v] for v in model.variables} for c in candidates if admissible(c) is True)
             if any(admissible(c) is None for c in candidates):
                 return None

@@ -164,30 +164,45 @@ def _leading_variable(poly, order):
 
 
 def solve_triangular(polys, order):
-    """Real solutions of a lexicographic Gröbner basis in shape position (x₁ − f₁(xₙ), …, p(xₙ))."""
+    """Real solutions of a lexicographic Gröbner basis in shape position (x₁ − f₁(xₙ), …, p(xₙ)).
+
+    A search: solutions it cannot reach are left out. :func:`all_real_solutions`
+    says when the list is complete.
+    """
+    return all_real_solutions(polys, order, search=True)
+
+
+def all_real_solutions(polys, order, *, search: bool = False):
+    """Every real solution of a zero-dimensional lexicographic basis, or None if some may be missing.
+
+    With ``search=True`` the solutions found are returned even when some may be missing.
+    """
+    missing = [] if search else None
     polys = [sp.expand(p) for p in polys if p != 0]
     if any(not p.free_symbols for p in polys):
-        return []
+        return []  # a non-zero constant: no solution at all
     if not order:
         return [{}]
     last = order[-1]
     univariate = [p for p in polys if p.free_symbols == {last}]
     others = [p for p in polys if p not in univariate]
     if len(univariate) != 1:
-        return []
+        return missing
     solved = {}
     for g in order[:-1]:
         candidates = [p for p in others if _leading_variable(p, order) == g]
         linear = [p for p in candidates if sp.degree(p, g) == 1 and sp.Poly(p, g).LC().is_number]
         if not linear:
-            return _back_substitute(polys, list(reversed(order)), {})  # not in shape position
+            skipped = []  # not in shape position
+            points = _back_substitute(polys, list(reversed(order)), {}, skipped)
+            return points if search or not skipped else None
         p = linear[0]
         coefficient = sp.Poly(p, g).LC()
         solved[g] = sp.expand(-(p - coefficient * g) / coefficient)
     try:
         roots = sp.real_roots(sp.Poly(univariate[0], last))
     except (sp.PolynomialError, NotImplementedError):
-        return []
+        return missing
     points = []
     for root in dict.fromkeys(roots):
         point = {last: root}
@@ -197,34 +212,41 @@ def solve_triangular(polys, order):
     return points
 
 
-def _back_substitute(polys, remaining, known):
+def _back_substitute(polys, remaining, known, skipped):
     """Real solutions of a lexicographic basis, one variable at a time (last first).
 
     At each level the basis polynomials in the solved variables and one more,
     evaluated at the partial solution, have as common real roots exactly the
-    extensions of that solution. Only rational partial solutions are extended
-    (real_roots needs rational coefficients); otherwise the branch gives no point,
-    which callers read as "not found", never as "no point".
+    extensions of that solution. real_roots needs rational coefficients, so a
+    branch whose coefficients became irrational is left out and recorded in
+    ``skipped``: callers never read "not found" as "no point".
     """
     if not remaining:
         return [dict(known)]
     g, rest = remaining[0], remaining[1:]
     level = [sp.expand(p.xreplace(known)) for p in polys if p.free_symbols <= set(known) | {g}]
-    if any(p.is_number and p != 0 for p in level):
-        return []
+    for p in (p for p in level if p.is_number):
+        sign = 0 if p == 0 else numeric_sign(p)
+        if sign is None:
+            skipped.append(known)  # an irrational value too close to 0 to tell: leave the branch out
+            return []
+        if sign != 0:
+            return []  # this partial solution does not extend
     level = [p for p in level if not p.is_number]
     if not level:
-        return []  # g is free here: the fibre was not zero-dimensional
+        skipped.append(known)  # g is free here: the fibre was not zero-dimensional
+        return []
     try:
         common = functools.reduce(lambda a, b: a.gcd(b), [sp.Poly(p, g, domain="QQ") for p in level])
         roots = sp.real_roots(common) if common.degree() > 0 else []
     except (sp.PolynomialError, NotImplementedError, sp.CoercionFailed):
+        skipped.append(known)
         return []
     points = []
     for root in dict.fromkeys(roots):
-        if not root.is_Rational and rest:
-            continue
-        points.extend(_back_substitute(polys, rest, {**known, g: root}))
+        # An irrational root is extended too: where it enters later coefficients, the
+        # coercion to QQ fails and the branch is recorded as skipped.
+        points.extend(_back_substitute(polys, rest, {**known, g: root}, skipped))
     return points
 
 
