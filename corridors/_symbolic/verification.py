@@ -307,6 +307,11 @@ class _Corridor:
         step = (self.E0 - _tau) / self.norm0
         landing = [self.at(self.formula, step) - _tau]
         holds, residual, method = self.decide(landing, (_tau,), budget, small=False, start={_tau: self.E0})
+        if holds is False:
+            # A witness target may lie beyond where the line leaves the corridor (a cone's apex),
+            # where the statement claims nothing: such a witness refutes nothing.
+            return None, residual, f"E(θ₀ − h g₀) − E* for a symbolic target E*: not shown ({method}; " \
+                                   "the witness target may lie beyond the corridor)"
         if holds is not True:
             return holds, residual, f"E(θ₀ − h g₀) − E* for a symbolic target E*: {method}"
         # The Polyak target on the loss itself: does the line stay in the corridor that far?
