@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from .._plotting.figures import axes_grid
+
 __all__ = ["DEFAULT", "QUICK", "DemoConfig", "DemoResult", "default_out_dir", "run_demo"]
 
 # Plot window of each 2-D gallery loss: wide enough to show its corridors.
@@ -274,7 +276,7 @@ def _gallery_section(config: DemoConfig, out: Path, progress: bool) -> dict:
 
     plane = [e for e in GALLERY if len(e.variables) == 2]
     columns = 4
-    figure, axes = _figure(len(plane), columns, size=(4.0, 3.8))
+    figure, axes = axes_grid(len(plane), columns, size=(4.0, 3.8))
     for ax, example in zip(axes, plane):
         xlim, ylim = _GALLERY_LIMITS.get(example.name, _DEFAULT_LIMITS)
         plot_corridors(reports[example.name], xlim=xlim, ylim=ylim, ax=ax,
@@ -413,7 +415,7 @@ def _numeric_section(config: DemoConfig, out: Path, progress: bool) -> dict:
 def _plot_drift(results, control, path: Path) -> None:
     import numpy as np
 
-    figure, axes = _figure(2, 2, size=(5.2, 3.8))
+    figure, axes = axes_grid(2, 2, size=(5.2, 3.8))
     ax = axes[0]
     for result in results:
         times = np.asarray(result.times)
@@ -461,19 +463,6 @@ def _clr_section(config: DemoConfig, out: Path, progress: bool) -> dict:
 
 
 # --- helpers ----------------------------------------------------------------------
-def _figure(count: int, columns: int, *, size):
-    """A bare Agg figure with ``count`` axes in rows of ``columns`` (no pyplot state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    rows = -(-count // columns)
-    columns = min(columns, count)
-    figure = Figure(figsize=(size[0] * columns, size[1] * rows), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    return figure, list(axes)
-
-
 def _version() -> str:
     from .. import __version__
 

@@ -31,6 +31,7 @@ from typing import Callable, NamedTuple, Optional, Sequence
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._plotting.figures import agg_figure
 
 __all__ = [
     "StudyConfig",
@@ -755,16 +756,14 @@ def _plot(rows: list[dict], curves: dict, config: StudyConfig, out: Path) -> Non
     """Per task: ``loss_<task>.png`` (full-data loss) and ``clr_value_<task>.png`` (the step, Figure 4)."""
     import matplotlib
 
-    matplotlib.use("Agg", force=True)  # files only: never open a window
-    import matplotlib.pyplot as plt
-
     chosen = {(r["model"], r["batch_size"], r["method"]): r for r in rows}
-    contrib_colors = dict(zip(CONTRIB, plt.get_cmap("tab20").colors[1::2]))
+    contrib_colors = dict(zip(CONTRIB, matplotlib.colormaps["tab20"].colors[1::2]))
     for model in config.models:
         sizes = sorted({r["batch_size"] for r in rows if r["model"] == model})
         target = target_of(config, model)
         for kind in ("loss", "clr_value"):
-            fig, axes = plt.subplots(1, len(sizes), figsize=(4.4 * len(sizes), 3.6), squeeze=False)
+            fig = agg_figure(size=(4.4 * len(sizes), 3.6), layout=None)
+            axes = fig.subplots(1, len(sizes), squeeze=False)
             for ax, bs in zip(axes[0], sizes):
                 shown = ["sgd_best", "sgd_momentum_best", "adam_best"]
                 shown += [m for m in config.methods if m not in _NOT_SHOWN]
@@ -800,7 +799,6 @@ def _plot(rows: list[dict], curves: dict, config: StudyConfig, out: Path) -> Non
             fig.legend(handles, labels, loc="center right", fontsize=7, frameon=False)
             fig.tight_layout(rect=(0, 0, 0.84, 1))
             fig.savefig(out / f"{kind}_{model}.png", dpi=110)
-            plt.close(fig)
 
 
 def _smooth(a: np.ndarray, width: int) -> np.ndarray:

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._plotting.figures import agg_figure
 from ._format import fmt
 from ._validate import (
     check_bool,
@@ -364,12 +365,7 @@ def plot_probe(result: ProbeResult, target=None, *, title: str | None = None):
         return ax
     if target is not None and not isinstance(target, (str, os.PathLike)):
         raise InvalidArgument(f"target must be a path, a matplotlib Axes or None, got {type(target).__name__}")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    # A bare Figure with an Agg canvas: no pyplot global state, no display needed.
-    figure = Figure(figsize=(7, 2.0 * len(_PANELS)), layout="constrained")
-    FigureCanvasAgg(figure)
+    figure = agg_figure(size=(7, 2.0 * len(_PANELS)))
     axes = figure.subplots(len(_PANELS), 1, sharex=True)
     for ax, (name, label, scale) in zip(axes, _PANELS):
         values = np.asarray(getattr(result, name), dtype=float)

@@ -15,6 +15,7 @@ import numpy as np
 import sympy as sp
 
 from .._errors import InvalidArgument
+from .figures import agg_figure
 
 __all__ = ["plot_corridors"]
 
@@ -150,13 +151,7 @@ def _limits(value, name: str) -> tuple[float, float]:
 
 
 def _new_axes():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    # No pyplot: nothing global is touched and no display is needed.
-    figure = Figure(figsize=(5.2, 4.8), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure.add_subplot()
+    return agg_figure(size=(5.2, 4.8)).add_subplot()
 
 
 def _numeric(expr, symbols, *grids):
