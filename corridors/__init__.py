@@ -8,7 +8,7 @@ checks on large networks, and the Corridor Learning Rate.
 Every public name is re-exported here from a private module.
 """
 
-from ._errors import CorridorsError, InvalidArgument, ParseError, UnsupportedFunction
+from ._errors import CorridorsError, InvalidArgument, MissingDependency, ParseError, UnsupportedFunction
 from ._symbolic import (
     ALLOWED_FUNCTIONS,
     CLASSIFICATIONS,
@@ -70,6 +70,7 @@ __all__ = [
     # errors
     "CorridorsError",
     "InvalidArgument",
+    "MissingDependency",
     "ParseError",
     "UnsupportedFunction",
     "scale_by_clr",

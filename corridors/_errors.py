@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "CorridorsError",
     "InvalidArgument",
+    "MissingDependency",
     "ParseError",
     "UnsupportedFunction",
 ]
@@ -29,3 +30,7 @@ class ParseError(InvalidArgument):
 
 class UnsupportedFunction(InvalidArgument):
     """The loss uses a function the symbolic core cannot analyze."""
+
+
+class MissingDependency(CorridorsError, ImportError):
+    """An optional dependency is not installed; the message names the extra that installs it."""

@@ -88,3 +88,4 @@ def test_error_hierarchy():
     assert issubclass(corridors.ParseError, corridors.InvalidArgument)
     assert issubclass(corridors.InvalidArgument, ValueError)
     assert issubclass(corridors.UnsupportedFunction, corridors.CorridorsError)
+    assert issubclass(corridors.MissingDependency, ImportError)

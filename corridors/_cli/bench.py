@@ -59,7 +59,11 @@ def _positive_int(text: str) -> int:
 
 def run_bench(args) -> int:
     """Handler of ``corridors bench``; returns the exit status."""
+    from .._optional import require
     from ._output import writable_folder
+
+    for module in ("matplotlib", "tqdm", "sklearn"):  # before any work: say what to install first
+        require(module, "corridors bench", extra="bench")
     from .._experiments import clr_study
 
     if args.study != "clr":  # argparse's choices already enforce this

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._optional import require
+
 
 def load_digits_arrays() -> tuple[np.ndarray, np.ndarray]:
     """All 1797 8x8 digit images as ``(x, y)``: ``x`` float32 (n, 64) in [0, 1], ``y`` int32 (n,).
@@ -11,7 +13,7 @@ def load_digits_arrays() -> tuple[np.ndarray, np.ndarray]:
     The whole set is the training set: the study measures how fast each
     optimizer drives the *training* loss down, as in the paper's figures.
     """
-    from sklearn.datasets import load_digits  # local import: sklearn is slow to import
+    load_digits = require("sklearn.datasets", "the digits task").load_digits  # imported here: sklearn is slow
 
     data = load_digits()
     x = (np.asarray(data.data, np.float32) / 16.0).astype(np.float32)

@@ -22,6 +22,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from .._optional import require
+
 __all__ = ["Task", "TASKS", "get_task"]
 
 
@@ -45,7 +47,7 @@ def _standardize(a: np.ndarray) -> np.ndarray:
 
 def load_diabetes_arrays() -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's diabetes data, features and target standardized: ``x`` (442, 10), ``y`` (442,)."""
-    from sklearn.datasets import load_diabetes
+    load_diabetes = require("sklearn.datasets", "the diabetes task").load_diabetes
 
     x, y = load_diabetes(return_X_y=True)
     return _standardize(x), _standardize(y)

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._errors import InvalidArgument
+from .._optional import require
 from .._plotting.figures import agg_figure
 from ._format import fmt
 from ._validate import (
@@ -187,8 +188,7 @@ def probe(
     if num_steps is not None:
         iterator = itertools.islice(iterator, num_steps)
     if progress:
-        from tqdm.auto import tqdm
-
+        tqdm = require("tqdm.auto", "probe(..., progress=True)").tqdm
         iterator = tqdm(iterator, total=num_steps, desc="probe")
     unpack = None
     for n, batch in enumerate(iterator):

@@ -9,9 +9,14 @@ that importing ``corridors`` does not need it.
 
 from __future__ import annotations
 
+from typing import Literal
 
-def agg_figure(*, size: tuple[float, float], layout: str | None = "constrained"):
+from .._optional import require
+
+
+def agg_figure(*, size: tuple[float, float], layout: Literal["constrained", "tight"] | None = "constrained"):
     """A new :class:`~matplotlib.figure.Figure` of ``size`` inches with an Agg canvas (no pyplot state)."""
+    require("matplotlib", "drawing a figure")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 

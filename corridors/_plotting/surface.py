@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -22,7 +23,7 @@ __all__ = ["plot_corridors"]
 # Colours by component kind (see ``CorridorComponent.kind``).
 _OPEN_COLOR = "tab:green"
 _LINE_COLOR = "tab:red"
-_POINT_STYLES = {
+_POINT_STYLES: dict[str, dict[str, Any]] = {
     "stationary": dict(marker="*", color="black", markersize=11, linestyle="none"),
     "not-invariant": dict(marker="X", color="tab:orange", markersize=9, linestyle="none"),
     "undecided": dict(marker="o", color="tab:gray", markersize=7, linestyle="none"),
@@ -108,8 +109,8 @@ def plot_corridors(
         raise InvalidArgument(f"resolution must be an integer >= 8, got {resolution!r}")
     ax = _new_axes() if ax is None else ax
 
-    xs = np.linspace(*xlim, resolution)
-    ys = np.linspace(*ylim, resolution)
+    xs = np.linspace(xlim[0], xlim[1], resolution)
+    ys = np.linspace(ylim[0], ylim[1], resolution)
     X, Y = np.meshgrid(xs, ys)
     value, gx, gy = _evaluate(report, X, Y)
 
@@ -232,7 +233,7 @@ def _draw_lower_dimensional(ax, report, xlim, ylim) -> list:
         # A curve: one variable given as a function of the other.
         (parameter,) = free
         lows = xlim if parameter == symbols[0] else ylim
-        t = np.linspace(*lows, 600)
+        t = np.linspace(lows[0], lows[1], 600)
         coordinates = {parameter: t}
         for s in symbols:
             if s in solved:
@@ -240,6 +241,7 @@ def _draw_lower_dimensional(ax, report, xlim, ylim) -> list:
         x, y = coordinates[symbols[0]], coordinates[symbols[1]]
         keep = _mask(component.region, symbols, x, y) & np.isfinite(x) & np.isfinite(y)
         x, y = np.where(keep, x, np.nan), np.where(keep, y, np.nan)
+        style: dict[str, Any]
         if component.is_corridor:
             style = dict(color=_LINE_COLOR, linewidth=2.4, label="corridor (H g = 0, flow stays)")
         else:
@@ -270,7 +272,7 @@ def _draw_singular(ax, report, X, Y) -> list:
 
 
 def _unique(handles: list) -> list:
-    seen = {}
+    seen: dict[str, Any] = {}
     for handle in handles:
         seen.setdefault(handle.get_label(), handle)
     return list(seen.values())

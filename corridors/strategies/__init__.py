@@ -14,7 +14,10 @@ known, the inputs that find crashes.
 >>> test_valleys()
 """
 
-from .._testing.cases import LossCase
+from .._optional import require
+
+require("hypothesis", "corridors.strategies")
+from .._testing.cases import LossCase  # noqa: E402 (after the check: a missing Hypothesis says what to install)
 from .._testing.random_losses import composed_losses, polynomial_losses
 from .._testing.strategies import (
     CORRIDOR_KINDS,
