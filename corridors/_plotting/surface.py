@@ -75,7 +75,7 @@ def plot_corridors(
         show_singular: dash the curves where ``E`` is not twice differentiable.
         legend: add a legend of what is drawn.
         title: axes title; default: ``E = ... (classification)``.
-        timeout: seconds of symbolic work when ``loss`` must be analysed.
+        timeout: CPU seconds of symbolic work when ``loss`` must be analysed.
 
     Returns:
         The matplotlib ``Axes`` (its figure is ``ax.figure``).

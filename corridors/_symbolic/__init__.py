@@ -25,14 +25,14 @@ def algebra_engine() -> str:
     return engine_name()
 
 
-VERIFY_TIMEOUT = 30.0  # seconds: exact GD iterates through kinks cost more than the analysis
+VERIFY_TIMEOUT = 30.0  # CPU seconds: exact GD iterates through kinks cost more than the analysis
 
 
 def verify(loss, variables=None, *, timeout: float = VERIFY_TIMEOUT, target=0) -> Verification:
     """Check the paper's statements (a)–(g) on ``loss``: ``analyze(loss, variables).verify()``.
 
     ``target`` is the level E* of the CLR statement (g); 0 gives the Polyak step.
-    ``timeout`` bounds the analysis and, separately, the checks.
+    ``timeout`` (CPU seconds) bounds the analysis and, separately, the checks.
     A statement about corridors is vacuously true only when the analysis proved
     that there is none; an undecided analysis gives ``holds is None``.
 

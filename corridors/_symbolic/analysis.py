@@ -15,9 +15,8 @@ The result is an immutable ``CorridorReport``.
 
 from __future__ import annotations
 
-import time
 
-from .budget import BudgetExceeded, TimeBudget, validate_timeout
+from .budget import BudgetExceeded, TimeBudget, cpu_seconds, validate_timeout
 from .loss import prepare
 from .piece_analysis import PieceAnalysis, analyze_piece
 from .pieces import smooth_pieces
@@ -40,7 +39,8 @@ def analyze(loss, variables=None, *, timeout: float = DEFAULT_TIMEOUT) -> Corrid
     Args:
       loss: a SymPy expression, or a string parsed safely (no ``eval``).
       variables: symbols or names; default: the free symbols sorted by name.
-      timeout: seconds of symbolic work; past it the undecided parts are ``unknown``.
+      timeout: CPU seconds of symbolic work (Singular's included); past it the undecided parts are
+        ``unknown``. CPU time, not wall-clock time: a busy machine does not change the verdict.
 
     Returns:
       A ``CorridorReport`` with ``classification`` in ``everywhere``,
@@ -63,7 +63,7 @@ def analyze(loss, variables=None, *, timeout: float = DEFAULT_TIMEOUT) -> Corrid
     Optimization, arXiv:2402.08818, Definition 2.1.
     """
     timeout = validate_timeout(timeout)
-    started = time.monotonic()
+    started = cpu_seconds()  # parsing included
     prepared = prepare(loss, variables)
     expression, symbols, parameters = prepared.expression, prepared.variables, prepared.parameters
     budget = TimeBudget(timeout)
@@ -74,7 +74,7 @@ def analyze(loss, variables=None, *, timeout: float = DEFAULT_TIMEOUT) -> Corrid
             pieces, dropped, kinks = split.pieces, split.dropped, split.kinks
     except BudgetExceeded:
         pieces = ()
-        problems.append(f"time budget of {timeout:g} s exceeded while splitting the loss into smooth pieces")
+        problems.append(f"CPU time budget of {timeout:g} s exceeded while splitting the loss into smooth pieces")
     except ValueError as error:
         pieces = ()
         problems.append(str(error))
@@ -84,7 +84,7 @@ def analyze(loss, variables=None, *, timeout: float = DEFAULT_TIMEOUT) -> Corrid
                 analyses.append(analyze_piece(piece, symbols, budget, parameters))
         except BudgetExceeded as stage:
             label = f"piece {piece.index + 1}: " if len(pieces) > 1 else ""
-            problems.append(f"{label}time budget of {timeout:g} s exceeded ({stage or 'analysis'})")
+            problems.append(f"{label}CPU time budget of {timeout:g} s exceeded ({stage or 'analysis'})")
     classification, reason = classify(analyses, problems, complete=len(analyses) == len(pieces))
     if parameters and classification != "unknown":
         reason += _parameter_scope(analyses, parameters)
@@ -106,7 +106,7 @@ def analyze(loss, variables=None, *, timeout: float = DEFAULT_TIMEOUT) -> Corrid
         piece_variables=tuple(symbols),
         piece_loss=expression,
         piece_parameters=tuple(parameters),
-        seconds=time.monotonic() - started,
+        seconds=cpu_seconds() - started,
         timeout=timeout,
     )
 

@@ -1,10 +1,14 @@
-"""Wall-clock time budgets for symbolic work that may not terminate quickly.
+"""CPU-time budgets for symbolic work that may not terminate quickly.
 
 SymPy's solvers and simplifiers can run for minutes on innocent-looking
-inputs. A ``TimeBudget`` is a deadline that long computations consult between
-stages; in the main thread it also arms ``SIGALRM`` so that a single SymPy call
-that runs past the deadline is interrupted with ``BudgetExceeded``. Callers turn
-that into an honest "unknown" verdict.
+inputs. A ``TimeBudget`` is an allowance of CPU seconds that long computations
+consult between stages; in the main thread it also arms a CPU-time timer
+(``ITIMER_PROF``) so that a single SymPy call that runs past it is interrupted
+with ``BudgetExceeded``. Callers turn that into an honest "unknown" verdict.
+
+The budget counts CPU time, of this process and of the Singular processes it
+waits for, never wall-clock time: another program keeping the machine busy
+makes an analysis slower, but does not change its verdict.
 """
 
 from __future__ import annotations
@@ -15,6 +19,11 @@ import signal
 import sys
 import threading
 import time
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not on POSIX: child processes are not counted
+    resource = None  # type: ignore[assignment]
 
 from .._errors import InvalidArgument
 
@@ -34,26 +43,41 @@ def validate_timeout(timeout) -> float:
     return float(timeout)
 
 
-class TimeBudget:
-    """A deadline ``seconds`` from creation.
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and by the child processes it has waited for."""
+    used = time.process_time()
+    if resource is not None:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used += children.ru_utime + children.ru_stime
+    return used
 
-    Use ``with budget.enforced():`` around work that must stop at the deadline:
+
+# A CPU-time timer delivers its signal to the process; only the main thread may handle it.
+_CAN_INTERRUPT = hasattr(signal, "setitimer") and hasattr(signal, "SIGPROF")
+
+
+class TimeBudget:
+    """An allowance of ``seconds`` of CPU time, counted from creation (see :func:`cpu_seconds`).
+
+    Use ``with budget.enforced():`` around work that must stop when it is spent:
     in the main thread it raises ``BudgetExceeded`` from inside a long SymPy
     call; elsewhere (no signals) only the explicit ``check()`` calls stop work.
     """
 
     def __init__(self, seconds: float):
         self.seconds = validate_timeout(seconds)
-        self.start = time.monotonic()
+        self.start = cpu_seconds()
         self.deadline = self.start + self.seconds
 
     @property
     def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        """CPU seconds left (negative once spent)."""
+        return self.deadline - cpu_seconds()
 
     @property
     def elapsed(self) -> float:
-        return time.monotonic() - self.start
+        """CPU seconds spent since creation."""
+        return cpu_seconds() - self.start
 
     def expired(self) -> bool:
         return self.remaining <= 0
@@ -65,14 +89,14 @@ class TimeBudget:
     @contextlib.contextmanager
     def enforced(self, stage: str = ""):
         self.check(stage)
-        if threading.current_thread() is not threading.main_thread():
+        if not _CAN_INTERRUPT or threading.current_thread() is not threading.main_thread():
             yield self
             return
 
-        def on_alarm(signum, frame):
+        def on_timer(signum, frame):
             # Fire again soon: the exception may land in code that swallows it
             # (a __del__ or a gc callback of another library).
-            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            signal.setitimer(signal.ITIMER_PROF, 0.05)
             raise BudgetExceeded(stage)
 
         def on_unraisable(unraisable):
@@ -80,18 +104,18 @@ class TimeBudget:
             if not isinstance(unraisable.exc_value, BudgetExceeded):
                 previous_hook(unraisable)
 
-        entered = time.monotonic()
+        entered = time.process_time()  # ITIMER_PROF counts this process only
         previous_hook = sys.unraisablehook
         sys.unraisablehook = on_unraisable
-        previous_handler = signal.signal(signal.SIGALRM, on_alarm)
-        previous_timer = signal.setitimer(signal.ITIMER_REAL, max(self.remaining, 1e-3))
+        previous_handler = signal.signal(signal.SIGPROF, on_timer)
+        previous_timer = signal.setitimer(signal.ITIMER_PROF, max(self.remaining, 1e-3))
         try:
             yield self
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous_handler)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+            signal.signal(signal.SIGPROF, previous_handler)
             sys.unraisablehook = previous_hook
-            # Nested budgets: give an outer timer back what is left of it.
+            # Nested budgets (or the proofs runner's CPU limit): give the outer timer back what is left.
             if previous_timer[0] > 0:
-                left = previous_timer[0] - (time.monotonic() - entered)
-                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
+                left = previous_timer[0] - (time.process_time() - entered)
+                signal.setitimer(signal.ITIMER_PROF, max(left, 1e-3), previous_timer[1])

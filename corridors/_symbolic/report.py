@@ -24,7 +24,7 @@ class CorridorReport:
       reason: one sentence justifying the classification.
       pieces: one ``PieceAnalysis`` per smooth piece (one for a smooth loss).
       dropped_regions: piece regions in which no point was found (taken as empty).
-      seconds, timeout: time used and the budget.
+      seconds, timeout: CPU time used and the CPU-time budget.
       kinks: functions f where the loss is not C² somewhere on f = 0.
       undecided: what the analysis could not decide (empty when every corridor is known).
       parameters: the symbols of the loss that are not variables (data), held
@@ -204,7 +204,7 @@ class CorridorReport:
         singular = ", ".join(str(s) for s in self.singular_set) or "none"
         lines.append(f"  singular set: {singular}")
         lines.append(f"  solution set complete: {_verdict(self.complete)}")
-        lines.append(f"  time: {self.seconds:.2f} s of a {self.timeout:g} s budget")
+        lines.append(f"  time: {self.seconds:.2f} s of a {self.timeout:g} s CPU budget")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -5,7 +5,7 @@ variables that Singular (Greuel, Pfister, Schönemann; shipped on PyPI in the
 ``passagemath-singular`` wheel) settles in a tenth of a second. Singular runs
 as a child process that reads a script on stdin: a time budget kills it
 cleanly, which no signal can do to a C library inside this process, and
-nothing of it is imported.
+nothing of it is imported. Its CPU time counts against the budget.
 
 The protocol is text both ways. Polynomials go out over variables ``w0, w1,
 …`` with exact rational coefficients (``to_singular``) and come back on lines
@@ -16,9 +16,11 @@ output is ever evaluated.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sysconfig
 from pathlib import Path
@@ -68,13 +70,18 @@ def run_singular(script: str, *, budget: TimeBudget | None = None, stage: str = 
     environment = dict(os.environ)
     if library is not None:
         environment["SINGULARPATH"] = str(library)
+    command = [str(binary), "-q", "--no-rc"]
     timeout = None
     if budget is not None:
         budget.check(stage)
-        timeout = max(budget.remaining, 0.05)
+        # The child gets what is left of the CPU budget (the kernel kills it past that), and a
+        # wall-clock limit far beyond it only as a guard against a Singular that waits forever.
+        cpu = max(1, math.ceil(budget.remaining))
+        command = ["sh", "-c", f'ulimit -t {cpu}; exec "$0" "$@"', *command]
+        timeout = 10 * cpu + 60
     try:
         completed = subprocess.run(
-            [str(binary), "-q", "--no-rc"],
+            command,
             input=script + "\nquit;\n",
             capture_output=True,
             text=True,
@@ -85,6 +92,8 @@ def run_singular(script: str, *, budget: TimeBudget | None = None, stage: str = 
         raise BudgetExceeded(stage) from None
     except OSError as error:  # pragma: no cover - a broken installation
         raise SingularError(f"could not run Singular ({binary}): {error}") from None
+    if budget is not None and completed.returncode in (-signal.SIGKILL, -signal.SIGXCPU, 128 + signal.SIGKILL):
+        raise BudgetExceeded(stage)  # killed at its CPU limit
     errors = [line for line in (completed.stdout + completed.stderr).splitlines() if line.lstrip().startswith("?")]
     if errors or completed.returncode != 0:
         detail = "; ".join(line.strip() for line in errors[:3]) or f"exit status {completed.returncode}"

@@ -1,0 +1,68 @@
+"""Time budgets count CPU time, so that a busy machine never changes a verdict."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from corridors._symbolic.algebraic.singular import run_singular, singular_binary
+from corridors._symbolic.budget import BudgetExceeded, TimeBudget, cpu_seconds
+
+
+def burn(seconds: float) -> None:
+    """Spend about ``seconds`` of CPU time in this thread."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_waiting_does_not_spend_the_budget():
+    budget = TimeBudget(0.3)
+    time.sleep(0.6)  # wall-clock time passes, CPU time does not
+    assert not budget.expired()
+    assert budget.elapsed < 0.3
+
+
+def test_work_spends_the_budget_and_is_interrupted():
+    budget = TimeBudget(0.2)
+    with pytest.raises(BudgetExceeded):
+        with budget.enforced("burn"):
+            burn(5.0)
+    assert 0.2 <= budget.elapsed < 2.0
+
+
+def test_the_outer_budget_resumes_after_a_nested_one():
+    outer = TimeBudget(0.5)
+    with pytest.raises(BudgetExceeded):
+        with outer.enforced("outer"):
+            with TimeBudget(10).enforced("inner"):
+                burn(0.05)
+            burn(5.0)  # the outer timer was given back what was left of it
+    assert outer.elapsed < 2.0
+
+
+def test_a_budget_outside_the_main_thread_only_checks():
+    seen = []
+
+    def work():
+        budget = TimeBudget(0.05)
+        with budget.enforced():  # no signal here: work runs to its end
+            burn(0.1)
+        seen.append(budget.expired())
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen == [True]
+
+
+@pytest.mark.skipif(singular_binary() is None, reason="Singular is not installed (the corridors[algebra] extra)")
+def test_singular_is_stopped_at_the_cpu_limit_and_its_time_counts():
+    before = cpu_seconds()
+    busy = "int i; int s; for (i = 1; i < 2000000000; i++) { s = s + 1; } print(s);"
+    with pytest.raises(BudgetExceeded):
+        run_singular(busy, budget=TimeBudget(1.0))
+    assert cpu_seconds() - before >= 0.9  # Singular's own CPU time was counted
+    assert run_singular('print("@ok 1");', budget=TimeBudget(5.0)) == [("ok", "1")]
