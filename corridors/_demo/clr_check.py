@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 from typing import Optional
 
+from .._experiments.results import RunRow
+from .._experiments.study import StudyConfig, run_study
 from .config import DemoConfig
 
 __all__ = ["ClrSection", "clr_section"]
@@ -15,18 +17,22 @@ __all__ = ["ClrSection", "clr_section"]
 class ClrSection:
     """The study's configuration, its summary rows (the SGD sweep shown by its best), verdicts and figures."""
 
-    config: dict  # the study's configuration as written to its summary.json
-    clr_max_learning_rate: float
-    rows: tuple[dict, ...]  # the study's JSON rows
+    config: StudyConfig
+    rows: tuple[RunRow, ...]
     verdicts: tuple[str, ...]
     figures: tuple[str, ...]
     wall_s: Optional[float] = None
 
+    @property
+    def clr_max_learning_rate(self) -> float:
+        """The cap of the paper's CLR: the largest learning rate of the SGD sweep unless set."""
+        return self.config.cap()
+
     def to_dict(self) -> dict:
         return {
-            "config": self.config,
+            "config": dataclasses.asdict(self.config),
             "clr_max_learning_rate": self.clr_max_learning_rate,
-            "rows": list(self.rows),
+            "rows": [row.to_dict() for row in self.rows],
             "verdicts": list(self.verdicts),
             "figures": list(self.figures),
             "wall_s": self.wall_s,
@@ -35,13 +41,10 @@ class ClrSection:
 
 def clr_section(config: DemoConfig, out: Path, progress: bool) -> ClrSection:
     """Run the configured study into ``out/clr``."""
-    from .._experiments import clr_study
-
-    summary = clr_study.run_study(config.clr_study, out / "clr", progress=progress, log=lambda line: None)
+    summary = run_study(config.clr_study, out / "clr", progress=progress, log=lambda line: None)
     return ClrSection(
-        config=summary["config"],
-        clr_max_learning_rate=summary["clr_max_learning_rate"],
-        rows=tuple(r for r in summary["rows"] if r["method"] != "sgd"),  # the sweep is summarised by sgd_best
-        verdicts=tuple(summary["verdicts"]),
+        config=summary.config,
+        rows=tuple(r for r in summary.rows if r.method != "sgd"),  # the sweep is summarised by sgd_best
+        verdicts=summary.verdicts,
         figures=tuple(sorted(str(p.relative_to(out)) for p in (out / "clr").glob("*.png"))),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from .._experiments.clr_study import StudyConfig
+from .._experiments.study import StudyConfig
 
 __all__ = ["DEFAULT", "QUICK", "DemoConfig"]
 
@@ -26,7 +26,7 @@ class DemoConfig:
         drift_steps: GD steps per comparison (horizon ``N h``).
         probe_steps, probe_every, probe_batch, probe_learning_rate: the SGD
             training run along which the indicators are recorded.
-        clr_study: the :class:`corridors._experiments.clr_study.StudyConfig`.
+        clr_study: the :class:`corridors._experiments.study.StudyConfig`.
         seed: model initialisation and batch order.
     """
 

@@ -111,17 +111,17 @@ def markdown(s) -> str:
         "## 4. CLR vs SGD (`corridors.clr`)",
         "",
         f"CLR h = (E − E*)/‖g‖² with E* = 0, capped at {c.clr_max_learning_rate:g} (the largest SGD "
-        f"learning rate of the sweep {tuple(c.config['sgd_learning_rates'])}); {c.config['steps']} steps, "
-        f"{c.config['seeds']} seed(s); loss on all 1797 images; batch 1797 is full-batch GD "
+        f"learning rate of the sweep {tuple(c.config.sgd_learning_rates)}); {c.config.steps} steps, "
+        f"{c.config.seeds} seed(s); loss on all 1797 images; batch 1797 is full-batch GD "
         f"({c.wall_s:.1f} s).",
         "",
     ]
     lines += _table(
         ("batch", "method", "hyper-parameter", "reached loss ≤ target", "steps to target", "final loss",
          "accuracy", "mean CLR h"),
-        [(r["batch_size"], r["method"], _g(r["hyperparameter"]), r["reached_target"],
-          "never" if r["steps_to_target_median"] is None else f"{r['steps_to_target_median']:.0f}",
-          _g(r["final_loss_mean"], 4), _g(r["final_accuracy_mean"]), _g(r["mean_clr_step"]))
+        [(r.batch_size, r.method, _g(r.hyperparameter), r.reached_target,
+          "never" if r.steps_to_target_median is None else f"{r.steps_to_target_median:.0f}",
+          _g(r.final_loss_mean, 4), _g(r.final_accuracy_mean), _g(r.mean_clr_step))
          for r in c.rows],
     )
     lines += ["", "Verdicts:", ""] + [f"- {line}" for line in c.verdicts] + [""]
