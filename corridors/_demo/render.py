@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # run.py imports this module
+    from .run import DemoSummary
 
 __all__ = ["markdown"]
 
@@ -22,7 +26,7 @@ def _table(header, rows) -> list[str]:
     return lines
 
 
-def markdown(s) -> str:
+def markdown(s: DemoSummary) -> str:
     """The report of a :class:`corridors._demo.run.DemoSummary` as Markdown."""
     g, p, n, c = s.gallery, s.proofs, s.numeric, s.clr
     counts = p.counts

@@ -207,7 +207,7 @@ CORRIDORS = tuple(m.name for m in _ALL if m.family == "corridors")
 #: The defaults study: corridors optimizers over a grid of settings.
 GRIDS = tuple(m.name for m in _ALL if m.family == "grid")
 #: The best-of rows of the sweeps (``sgd_best``, ...), keyed by the best row's name: the sweep.
-SWEEP_BESTS = {m.best: m.name for m in _ALL if m.best is not None}
+SWEEP_BESTS: dict[str, str] = {m.best: m.name for m in _ALL if m.best is not None}
 #: What each corridors optimizer is compared with, in verdict order.
 REFERENCES = tuple(SWEEP_BESTS) + ("contrib_best",) + tuple(m.name for m in _ALL if m.family == "polyak")
 

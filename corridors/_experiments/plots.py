@@ -18,8 +18,8 @@ def _colors() -> dict[str, object]:
     """Each method's colour: its record's, or one of the optax.contrib palette."""
     import matplotlib
 
-    colors = {name: method.color for name, method in REGISTRY.items() if method.color is not None}
-    colors.update(dict(zip(CONTRIB, matplotlib.colormaps["tab20"].colors[1::2])))
+    colors: dict[str, object] = {name: method.color for name, method in REGISTRY.items() if method.color is not None}
+    colors.update(zip(CONTRIB, matplotlib.colormaps["tab20"].colors[1::2]))  # type: ignore[attr-defined]
     return colors
 
 
@@ -31,7 +31,7 @@ def plot_study(rows: Sequence[RunRow], curves: dict, config, target_of, out: Pat
     """
     chosen = {(r.model, r.batch_size, r.method): r for r in rows}
     colors = _colors()
-    shown = list(SWEEP_BESTS) + [m for m in config.methods if REGISTRY[m].shown]
+    shown: list[str] = list(SWEEP_BESTS) + [m for m in config.methods if REGISTRY[m].shown]
     for model in config.models:
         sizes = sorted({r.batch_size for r in rows if r.model == model})
         target = target_of(model)

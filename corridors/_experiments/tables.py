@@ -40,7 +40,7 @@ def write_csv(rows: Sequence[RunRow], path: Path) -> None:
             writer.writerow({k: ("" if getattr(row, k) is None else getattr(row, k)) for k in SUMMARY_COLUMNS})
 
 
-def _aligned(lines: list[tuple[str, ...]]) -> str:
+def _aligned(lines: Sequence[Sequence[str]]) -> str:
     widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in lines)
 
