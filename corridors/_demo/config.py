@@ -10,7 +10,7 @@ from .._experiments.study import StudyConfig
 __all__ = ["DEFAULT", "QUICK", "DemoConfig"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class DemoConfig:
     """What the demo runs; :data:`DEFAULT` (the command) and :data:`QUICK` (tests).
 

@@ -79,6 +79,10 @@ class Method:
     eval_params: Optional[Callable] = None
     setting: Optional[Callable] = None
 
+    def __post_init__(self):
+        if self.family not in FAMILIES:
+            raise ValueError(f"unknown family {self.family!r} of method {self.name!r}; families are {FAMILIES}")
+
     @property
     def shown(self) -> bool:
         """Whether its rows appear in the summary table and plots (sweeps show their best, grids a table)."""

@@ -40,7 +40,7 @@ from .tables import write_csv
 __all__ = ["FULL", "QUICK", "StudyConfig", "StudySummary", "default_out_dir", "run_study", "target_of"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class StudyConfig:
     """What to run. ``batch_sizes`` entries of 0 (or at least the data size) mean full batch.
 
