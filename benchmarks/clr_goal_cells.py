@@ -6,7 +6,7 @@ cells that decide the goal -- digits MLP and CNN at batch 16, 64, 256 and full
 batch -- for the methods the goal names: the SGD sweep, the recommended
 ``clr_momentum``, the paper's ``clr`` (cap 3), ``optax.polyak_sgd`` and
 optax.contrib's ten parameter-free optimizers at their defaults. Each chunk is
-one :func:`corridors._experiments.clr_study.run_study` call with its own
+one :func:`corridors._experiments.study.run_study` call with its own
 folder under ``--out`` (summary, curves, loss and step plots), so a run that is
 stopped keeps the finished chunks, and a rerun skips them. The merge recomputes
 the best-of rows over all chunks of a cell and prints the summary table and
@@ -31,9 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from corridors._experiments import clr_study
+from corridors._experiments import methods, results, study, tables
+from corridors._experiments.results import RunRow
 
-PEERS = ("polyak_sgd",) + clr_study.CONTRIB
+PEERS = ("polyak_sgd",) + methods.CONTRIB
 SGD_LRS = (0.03, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0)  # the full study's sweep
 SGD_LRS_CNN_FULL = (0.1, 0.2, 0.3, 0.5, 1.0, 2.0)  # 3.0 diverges on the CNN at every batch size of the full study
 
@@ -44,7 +45,7 @@ CHEAP_CELLS = (("mlp", 16), ("mlp", 64), ("mlp", 256), ("mlp", 0), ("cnn", 16), 
 def chunks(steps: int, full_batch_steps: int, seeds: int):
     """(name, StudyConfig) in running order: cheap cells first, the CNN at full batch last."""
     base = dataclasses.replace(
-        clr_study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS, clr_max_learning_rate=3.0
+        study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS, clr_max_learning_rate=3.0
     )
     for model, batch in CHEAP_CELLS:
         yield f"{model}_{batch or 'full'}", dataclasses.replace(
@@ -61,11 +62,11 @@ def chunks(steps: int, full_batch_steps: int, seeds: int):
     # on every cell but the CNN at full batch (too costly for nine more runs).
     for model, batch in CHEAP_CELLS:
         yield f"grid_{model}_{batch or 'full'}", dataclasses.replace(
-            base, models=(model,), batch_sizes=(batch,), methods=clr_study.GRIDS
+            base, models=(model,), batch_sizes=(batch,), methods=methods.GRIDS
         )
 
 
-def candidates_table(rows: list[dict]) -> list[dict]:
+def candidates_table(rows: list[RunRow]) -> list[dict]:
     """Every corridors setting (defaults and grid points) against the goal, cell by cell.
 
     The goal table of the study for the recommended optimizer, repeated for
@@ -74,29 +75,27 @@ def candidates_table(rows: list[dict]) -> list[dict]:
     ``meets_contrib`` cells (no more median steps than the best optax.contrib
     optimizer), over the cells where the candidate ran.
     """
-    by_cell = {(r["model"], r["batch_size"], r["method"]): r for r in rows}
+    by_cell = {(r.model, r.batch_size, r.method): r for r in rows}
     table = {}
     for r in rows:
-        if r["method"] not in clr_study.CORRIDORS + clr_study.GRIDS:
+        if r.method not in methods.CORRIDORS + methods.GRIDS:
             continue
-        sgd = by_cell.get((r["model"], r["batch_size"], "sgd_best"))
-        contrib = by_cell.get((r["model"], r["batch_size"], "contrib_best"))
-        mine = r["steps_to_target_median"]
+        sgd = by_cell.get((r.model, r.batch_size, "sgd_best"))
+        contrib = by_cell.get((r.model, r.batch_size, "contrib_best"))
+        mine = r.steps_to_target_median
 
         def no_more(ref):
             return ref is not None and mine is not None and (
-                ref["steps_to_target_median"] is None or mine <= ref["steps_to_target_median"]
+                ref.steps_to_target_median is None or mine <= ref.steps_to_target_median
             )
 
-        entry = table.setdefault(
-            (r["method"], r["setting"]), {"method": r["method"], "setting": r["setting"], "cells": []}
-        )
+        entry = table.setdefault((r.method, r.setting), {"method": r.method, "setting": r.setting, "cells": []})
         entry["cells"].append(
             {
-                "cell": f"{r['model']}/{r['batch_size']}",
+                "cell": f"{r.model}/{r.batch_size}",
                 "steps": mine,
-                "diverged": r["diverged"],
-                "meets_sgd": no_more(sgd) and not r["diverged"],
+                "diverged": r.diverged,
+                "meets_sgd": no_more(sgd) and not r.diverged,
                 "meets_contrib": no_more(contrib),
             }
         )
@@ -111,85 +110,88 @@ def format_candidates(table: list[dict]) -> str:
             f"{entry['method']:<18} {entry['setting']:<62} <= SGD {sum(c['meets_sgd'] for c in cells)}/{len(cells)}"
             f"  <= contrib {sum(c['meets_contrib'] for c in cells)}/{len(cells)}"
             f"  diverged seeds {sum(c['diverged'] for c in cells)}  steps "
-            + " ".join(f"{c['cell']}:{clr_study._fmt_steps(c['steps'])}" for c in sorted(cells, key=lambda c: c["cell"]))
+            + " ".join(f"{c['cell']}:{results.fmt_steps(c['steps'])}" for c in sorted(cells, key=lambda c: c["cell"]))
         )
     return "\n".join(lines)
 
 
-def budget_of(row: dict) -> float:
-    """The step budget of the run a row comes from (the CNN at full batch runs fewer steps)."""
-    return float(row.get("steps_budget") or math.inf)
+def budget_of(row: RunRow, budgets: dict) -> float:
+    """The step budget of the run a row comes from (the CNN at full batch runs fewer steps).
+
+    ``budgets`` maps (task, batch size) to the steps its chunks ran (every chunk of a cell runs the same).
+    """
+    return float(budgets.get((row.model, row.batch_size)) or math.inf)
 
 
 def _cell_name(model: str, batch: int) -> str:
     return f"{model.upper()}, {batch}"
 
 
-def markdown(rows: list[dict], merged: dict) -> str:
+def markdown(rows: list[RunRow], defaults: list, budgets: dict) -> str:
     """The tables of docs/benchmarks.md: steps to target and final loss per method and cell; defaults."""
-    cells = sorted({(r["model"], r["batch_size"]) for r in rows}, key=lambda c: (c[0] != "mlp", c[1]))
-    by_key = {(r["model"], r["batch_size"], r["method"]): r for r in rows}
+    cells = sorted({(r.model, r.batch_size) for r in rows}, key=lambda c: (c[0] != "mlp", c[1]))
+    by_key = {(r.model, r.batch_size, r.method): r for r in rows}
 
     def entry(r):
         if r is None:
             return "not run"
-        steps = r["steps_to_target_median"]
-        text = f"{steps:.0f}" if steps is not None else f"never ({r['reached_target']})"
-        final = r["final_loss_mean"]
-        text += ", " + ("inf" if final is None or not math.isfinite(final) else f"{final:.2g}")
-        if r["diverged"]:
-            text += f", **{r['diverged']} div.**"
+        steps = r.steps_to_target_median
+        text = f"{steps:.0f}" if steps is not None else f"never ({r.reached_target})"
+        final = r.final_loss_mean
+        text += ", " + ("inf" if not math.isfinite(final) else f"{final:.2g}")
+        if r.diverged:
+            text += f", **{r.diverged} div.**"
         return text
 
-    methods = [("sgd_best", "best SGD (lr)"), ("clr_default", "`clr()` (recommended)"),
+    shown = [("sgd_best", "best SGD (lr)"), ("clr_default", "`clr()` (recommended)"),
                ("clr_momentum", "`clr_momentum()`"), ("clr", "`clr(scale=1, max_learning_rate=3)` (paper)"),
                ("polyak_sgd", "`optax.polyak_sgd()`"), ("contrib_best", "best of optax.contrib")]
-    methods += [(name, f"`{name}`") for name in clr_study.CONTRIB]
+    shown += [(name, f"`{name}`") for name in methods.CONTRIB]
     lines = ["| method | " + " | ".join(_cell_name(*c) for c in cells) + " |", "|---" * (len(cells) + 1) + "|"]
-    for method, title in methods:
+    for method, title in shown:
         cols = []
         for model, batch in cells:
             r = by_key.get((model, batch, method))
             text = entry(r)
             if r is not None and method == "sgd_best":
-                text += f" ({r['hyperparameter']:g})"
+                text += f" ({r.hyperparameter:g})"
             if r is not None and method == "contrib_best":
-                text += f" ({r['best_of']})"
+                text += f" ({r.best_of})"
             cols.append(text)
         lines.append(f"| {title} | " + " | ".join(cols) + " |")
     # Each optax.contrib optimizer on its own, over the cells where both ran.
-    ours_by_cell = {c: by_key.get((*c, clr_study.RECOMMENDED)) for c in cells}
-    lines += ["", f"| optax.contrib optimizer | cells where `{clr_study.RECOMMENDED_CALL}` needs no more steps "
+    ours_by_cell = {c: by_key.get((*c, methods.RECOMMENDED)) for c in cells}
+    lines += ["", f"| optax.contrib optimizer | cells where `{methods.RECOMMENDED_CALL}` needs no more steps "
               "| median over cells of its steps (never = the step budget) | the same for the recommended |",
               "|---|---|---|---|"]
-    for name in clr_study.CONTRIB:
+    for name in methods.CONTRIB:
         pairs = [(ours_by_cell[c], by_key.get((*c, name))) for c in cells]
         pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
         if not pairs:
             continue
 
         def steps_of(r):
-            return r["steps_to_target_median"] if r["steps_to_target_median"] is not None else math.inf
+            return r.steps_to_target_median if r.steps_to_target_median is not None else math.inf
 
         no_more = sum(steps_of(a) <= steps_of(b) for a, b in pairs)
-        med = lambda rs: float(np.median([min(steps_of(r), budget_of(r)) for r in rs]))  # noqa: E731
+        med = lambda rs: float(np.median([min(steps_of(r), budget_of(r, budgets)) for r in rs]))  # noqa: E731
         lines.append(f"| `{name}` | {no_more}/{len(pairs)} | {med([b for _, b in pairs]):g} | {med([a for a, _ in pairs]):g} |")
     lines += ["", "| method | setting | cells <= best SGD | diverged seeds | steps / best SGD (geomean) |", "|---|---|---|---|---|"]
-    for t in merged["defaults"]:
-        lines.append(f"| {t['method']} | {t['setting']} | {t['cells_meeting_sgd']}/{t['cells']} | {t['diverged_seeds']} "
-                     f"| {t['steps_ratio_to_sgd_geomean']} |")
+    for t in defaults:
+        lines.append(f"| {t.method} | {t.setting} | {t.cells_meeting_sgd}/{t.cells} | {t.diverged_seeds} "
+                     f"| {t.steps_ratio_to_sgd_geomean} |")
     return "\n".join(lines) + "\n"
 
 
-def _defaults_from_grid(rows: list[dict]) -> list[dict]:
+def _defaults_from_grid(rows: list[RunRow]) -> list[RunRow]:
     """The grid point equal to ``corridors.clr()``'s defaults, as a ``clr_default`` row where that did not run."""
-    cap, scale = clr_study._default("clr", "max_learning_rate"), clr_study._default("clr", "scale")
+    cap, scale = methods.default_of("clr", "max_learning_rate"), methods.default_of("clr", "scale")
     setting = f"max_learning_rate={cap:g}, scale={scale:g}"
-    have = {(r["model"], r["batch_size"]) for r in rows if r["method"] == "clr_default"}
+    have = {(r.model, r.batch_size) for r in rows if r.method == "clr_default"}
     extra = [
-        dict(r, method="clr_default", setting=clr_study._default_setting("clr") + " (defaults)")
+        dataclasses.replace(r, method="clr_default", setting=methods.default_setting("clr") + " (defaults)")
         for r in rows
-        if r["method"] == "clr_grid" and r["setting"] == setting and (r["model"], r["batch_size"]) not in have
+        if r.method == "clr_grid" and r.setting == setting and (r.model, r.batch_size) not in have
     ]
     return rows + extra
 
@@ -200,35 +202,35 @@ def merge(out: Path, steps: int = 500) -> dict:
     Written to ``out/merged.json``. ``steps`` is the budget a defaults-grid
     run that never reached the target counts as.
     """
-    rows = []
-    done = []
+    rows, done, budgets = [], [], {}
     for path in sorted(out.glob("*/summary.json")):
         summary = json.loads(path.read_text())
         done.append(path.parent.name)
         for row in summary["rows"]:
             if row["method"].endswith("_best"):
                 continue
-            row["steps_budget"] = summary.get("config", {}).get("steps")
-            if row["final_loss_mean"] is None:  # written as null when infinite
-                row["final_loss_mean"] = float("inf")
+            row = RunRow.from_dict(row)  # a null mean final loss (infinite) is read back as inf
+            budgets[(row.model, row.batch_size)] = summary.get("config", {}).get("steps")
             rows.append(row)
-    rows = clr_study._add_best(_defaults_from_grid(rows))
+    rows = results.add_best(_defaults_from_grid(rows))
+    goal = results.goal_table(rows)
+    defaults = results.defaults_table(rows, steps)
     merged = {
         "chunks": done,
-        "rows": [clr_study._finite(r) for r in rows],
-        "goal": clr_study.goal_table(rows, clr_study.FULL),
-        "defaults": clr_study.defaults_table(rows, dataclasses.replace(clr_study.FULL, steps=steps)),
+        "rows": [dict(r.to_dict(), steps_budget=budgets.get((r.model, r.batch_size))) for r in rows],
+        "goal": [cell.to_dict() for cell in goal],
+        "defaults": [entry.to_dict() for entry in defaults],
         "candidates": candidates_table(rows),
     }
     (out / "merged.json").write_text(json.dumps(merged, indent=2) + "\n")
-    (out / "merged.md").write_text(markdown(rows, merged))
+    (out / "merged.md").write_text(markdown(rows, defaults, budgets))
     print(f"chunks: {', '.join(done)}")
-    print(clr_study.format_table(rows))
-    print(f"\nrecommended: {clr_study.RECOMMENDED_CALL} at its defaults; median steps to target:")
-    print(clr_study.format_goal(merged["goal"]))
-    if merged["defaults"]:
+    print(tables.format_table(rows))
+    print(f"\nrecommended: {methods.RECOMMENDED_CALL} at its defaults; median steps to target:")
+    print(tables.format_goal(goal))
+    if defaults:
         print("\ndefaults study (each setting over the cells where it ran):")
-        print(clr_study.format_defaults(merged["defaults"]))
+        print(tables.format_defaults(defaults))
     print("\nevery corridors setting against the goal, cell by cell:")
     print(format_candidates(merged["candidates"]))
     return merged
@@ -251,8 +253,8 @@ def main(argv=None) -> None:
             if (folder / "summary.json").exists() or (wanted and name not in wanted):
                 continue
             started = time.perf_counter()
-            summary = clr_study.run_study(config, folder, progress=False, log=lambda line: None)
-            print(f"{name}: {config.steps} steps, {len(config.methods)} methods, {summary['wall_s']:.0f} s "
+            summary = study.run_study(config, folder, progress=False, log=lambda line: None)
+            print(f"{name}: {config.steps} steps, {len(config.methods)} methods, {summary.wall_s:.0f} s "
                   f"({time.perf_counter() - started:.0f} s with plots)", flush=True)
     merge(out, args.steps)
 

@@ -88,7 +88,7 @@ def test_goal_cells_merge_recomputes_the_best_over_chunks(tmp_path):
     goal_chunks = [n for n in names if not n.startswith("grid_")]
     assert goal_chunks[-3:] == ["cnn_full_a", "cnn_full_b", "cnn_full_c"]  # the costly cell after the others
     assert "grid_cnn_full" not in names and len(names) == len(goal_chunks) + 7
-    row = dict(model="mlp", batch_size=64, seeds=3, reached_target="3/3", target_loss=0.1, final_loss_std=0.0,
+    row = dict(model="mlp", batch_size=64, seeds=3, reached_target="3/3", steps_to_target=[], target_loss=0.1, final_loss_std=0.0,
                final_accuracy_mean=None, mean_clr_step=None, capped_fraction=None, wall_s=1.0, diverged=0)
     chunk_a = [dict(row, method="sgd", setting="lr=0.5", hyperparameter=0.5, steps_to_target_median=200.0,
                     final_loss_mean=0.01), dict(row, method="clr_grid", setting="max_learning_rate=1, scale=2", hyperparameter=1.0,

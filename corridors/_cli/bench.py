@@ -64,29 +64,41 @@ def run_bench(args) -> int:
 
     for module in ("matplotlib", "tqdm", "sklearn"):  # before any work: say what to install first
         require(module, "corridors bench", extra="bench")
-    from .._experiments import clr_study
+    from .._experiments import study
 
     if args.study != "clr":  # argparse's choices already enforce this
         raise InvalidArgument(f"unknown study {args.study!r}")
-    config = {"quick": clr_study.QUICK, "full": clr_study.FULL, "tiny": clr_study.TINY}[args.mode]
+    config = {"quick": study.QUICK, "full": study.FULL}[args.mode]
     if args.seeds is not None:
         config = dataclasses.replace(config, seeds=args.seeds)
-    out = args.out or clr_study.default_out_dir(args.mode)
-    out = writable_folder(out)
+    out = writable_folder(args.out or study.default_out_dir(args.mode))
     print(f"corridors bench clr --{args.mode}: writing into {out}", flush=True)
+    return run_clr_study(config, out, progress=not args.no_progress)
+
+
+def run_clr_study(config, out, *, progress: bool = True) -> int:
+    """Run the CLR study of ``config`` (a :class:`corridors._experiments.study.StudyConfig`) into ``out`` and print it.
+
+    Prints the summary table, the goal table, the defaults study when it ran
+    and the comparisons the corridors optimizers lose; without ``progress``, a
+    line per finished run instead of a bar. Returns the exit status (0).
+    """
+    from .._experiments import study, tables
+    from .._experiments.methods import RECOMMENDED_CALL
+
     started = time.perf_counter()
     # Without a bar, say when each run finishes: the full study takes hours.
-    on_run = (lambda line: print(line, flush=True)) if args.no_progress else None
-    summary = clr_study.run_study(config, out, progress=not args.no_progress, log=lambda line: None, on_run=on_run)
-    print(clr_study.format_table(summary["rows"]))
-    if summary["goal"]:
-        print(f"\nrecommended: {summary['recommended_call']} at its defaults; median steps to target:")
-        print(clr_study.format_goal(summary["goal"]))
-    if summary["defaults"]:
+    on_run = None if progress else (lambda line: print(line, flush=True))
+    summary = study.run_study(config, out, progress=progress, log=lambda line: None, on_run=on_run)
+    print(tables.format_table(summary.rows))
+    if summary.goal:
+        print(f"\nrecommended: {RECOMMENDED_CALL} at its defaults; median steps to target:")
+        print(tables.format_goal(summary.goal))
+    if summary.defaults:
         print("\ndefaults study (each setting over every task and batch size):")
-        print(clr_study.format_defaults(summary["defaults"]))
-    losses = [line for line in summary["verdicts"] if " LOSES " in line]
-    print(f"\nthe corridors optimizers lose {len(losses)} of {len(summary['verdicts'])} comparisons" + (":" if losses else "."))
+        print(tables.format_defaults(summary.defaults))
+    losses = [line for line in summary.verdicts if " LOSES " in line]
+    print(f"\nthe corridors optimizers lose {len(losses)} of {len(summary.verdicts)} comparisons" + (":" if losses else "."))
     for line in losses:
         print("  " + line)
     print(f"\nwall time {time.perf_counter() - started:.1f} s; output folder: {out}")

@@ -1,5 +1,9 @@
 """CPU-scale reproductions of the paper's experiments (not part of the public API).
 
-:mod:`.clr_study` compares the Corridor Learning Rate with tuned SGD, Polyak
-SGD and Adam on scikit-learn's digits data (``corridors bench clr``).
+The CLR study (``corridors bench clr``) compares the Corridor Learning Rate with
+tuned SGD, Polyak SGD, Adam and optax.contrib's parameter-free optimizers on
+scikit-learn data: :mod:`.study` runs it (:class:`.study.StudyConfig`, presets
+``QUICK`` and ``FULL``), :mod:`.methods` holds one record per optimizer,
+:mod:`.results` the rows and comparisons, :mod:`.tables` and :mod:`.plots` the
+output. :mod:`.tasks`, :mod:`.models` and :mod:`.digits` are the data and models.
 """
