@@ -25,7 +25,7 @@ import numpy as np
 from .._errors import InvalidArgument
 from ._format import fmt
 from ._trees import safe_norm, tree_all_finite, tree_axpy, tree_sub
-from ._validate import (
+from .._validate import (
     concrete,
     check_bool,
     check_finite_params,

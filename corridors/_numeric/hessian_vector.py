@@ -12,7 +12,7 @@ import jax
 
 from ._format import fmt
 from ._trees import safe_norm, tree_size
-from ._validate import check_bool, check_loss, check_params, loss_keywords, scalar_loss
+from .._validate import check_bool, check_loss, check_params, loss_keywords, scalar_loss
 
 __all__ = ["HgResult", "hg"]
 

@@ -53,7 +53,7 @@ import jax.numpy as jnp
 
 from ._format import fmt
 from ._trees import safe_div, safe_norm, tree_all_finite, tree_axpy, tree_dot, tree_sq_norm, tree_sub
-from ._validate import (
+from .._validate import (
     check_bool,
     check_loss,
     check_params,

@@ -16,7 +16,7 @@ import numpy as np
 from .._errors import InvalidArgument
 from .._plotting.figures import agg_figure
 from ._format import fmt
-from ._validate import (
+from .._validate import (
     check_bool,
     check_loss,
     check_params,
