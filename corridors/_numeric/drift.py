@@ -13,6 +13,7 @@ rounding.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import diffrax
@@ -97,6 +98,8 @@ class DriftResult(eqx.Module):
         learning_rate, rtol, atol: the settings used.
         solver: name of the diffrax solver.
     """
+
+    _: dataclasses.KW_ONLY
 
     times: jax.Array
     drift: jax.Array

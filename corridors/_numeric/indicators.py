@@ -47,6 +47,9 @@ and at kinks handled by :func:`safe_norm` (NaN-free division).
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Literal, get_args
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -67,6 +70,7 @@ from .hessian_vector import hg_at
 
 __all__ = [
     "INDICATOR_NAMES",
+    "IndicatorName",
     "Indicators",
     "decrease_ratio",
     "directional_sharpness",
@@ -75,7 +79,10 @@ __all__ = [
     "indicators",
 ]
 
-INDICATOR_NAMES = ("gap_ratio", "gradient_change", "decrease_ratio", "directional_sharpness")
+IndicatorName = Literal["gap_ratio", "gradient_change", "decrease_ratio", "directional_sharpness"]
+"""The name of one of the four dimensionless corridor indicators."""
+
+INDICATOR_NAMES: tuple[IndicatorName, ...] = get_args(IndicatorName)
 
 
 # Each ratio below is NaN where ``g = 0`` (0/0) or an input is NaN, via a
@@ -121,6 +128,7 @@ class Indicators(eqx.Module):
             stationary point is not a corridor.
     """
 
+    _: dataclasses.KW_ONLY
     gap_ratio: jax.Array
     gradient_change: jax.Array
     decrease_ratio: jax.Array
