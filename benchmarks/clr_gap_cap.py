@@ -40,7 +40,7 @@ from jax import lax
 import corridors
 from corridors._experiments.digits import batch_indices
 from corridors._experiments.tasks import get_task
-from corridors._optim.corridor_learning_rate import clr_step, global_sq_norm
+from corridors._optim.step_rule import clr_step, squared_norm
 
 TOLERANCES = (0.5, 1.0, 2.0)
 EVERY = (1, 10)
@@ -62,11 +62,11 @@ def clr_gap_cap(tolerance, every: int = 1, scale: float = 2.0) -> optax.Gradient
 
     def update_fn(updates, state, params=None, *, value, value_fn, **extra):
         del extra
-        sq = global_sq_norm(updates, jnp.float32)
+        sq = squared_norm(updates, jnp.float32)
 
         def measure(_):
             _, hg = jax.jvp(jax.grad(value_fn), (params,), (updates,))
-            return jnp.sqrt(global_sq_norm(hg, jnp.float32) / jnp.where(sq > 0, sq, 1.0))
+            return jnp.sqrt(squared_norm(hg, jnp.float32) / jnp.where(sq > 0, sq, 1.0))
 
         curvature = lax.cond(state.count % every == 0, measure, lambda _: state.curvature, None)
         # No curvature measured (or H g = 0): nothing limits the step but the ratio.

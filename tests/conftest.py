@@ -7,8 +7,11 @@ passes it as ``--hypothesis-seed``, so a failure can be replayed.
 """
 
 import os
+import subprocess
+import sys
 
 import jax
+import pytest
 from hypothesis import HealthCheck, settings
 
 # Tests compare against exact theory; float32 round-off would blur that.
@@ -21,3 +24,22 @@ settings.register_profile("dev", max_examples=15, **_COMMON)
 settings.register_profile("ci", max_examples=30, **_COMMON)
 settings.register_profile("thorough", max_examples=300, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture
+def run_with_fake_devices():
+    """``run(script, timeout)``: run a Python script in a fresh interpreter that sees 4 CPU devices.
+
+    The number of host devices is fixed when JAX starts
+    (``XLA_FLAGS=--xla_force_host_platform_device_count``), so sharding tests run
+    their script in a subprocess. Returns the ``subprocess.CompletedProcess``,
+    with ``stdout`` and ``stderr`` captured as text.
+    """
+
+    def run(script: str, timeout: float) -> subprocess.CompletedProcess:
+        env = dict(os.environ)
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=4").strip()
+        env["JAX_PLATFORMS"] = "cpu"
+        return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=timeout)
+
+    return run

@@ -4,7 +4,6 @@ conftest.py enables x64, so arrays default to float64 here; half-precision
 cases pass their dtypes explicitly.
 """
 
-import math
 
 import jax
 import jax.numpy as jnp
@@ -16,24 +15,17 @@ from hypothesis import strategies as st
 
 import corridors
 from corridors import InvalidArgument, ScaleByCLRState, clr, clr_accumulate, clr_online, scale_by_clr
+from networks import mlp, mlp_params  # tests/ is on sys.path
 
 # --- helpers -----------------------------------------------------------------
 
 
-def _mlp_params(key, sizes=(4, 8, 3)):
-    params = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        key, sub = jax.random.split(key)
-        params.append({"w": jax.random.normal(sub, (n_in, n_out)) / math.sqrt(n_in), "b": jnp.zeros(n_out)})
-    return params
+def _mlp_params(key):
+    return mlp_params(key, (4, 8, 3), bias_scale=0.0)
 
 
 def _mlp_loss(params, x, y):
-    h = x
-    for layer in params[:-1]:
-        h = jnp.tanh(h @ layer["w"] + layer["b"])
-    logits = h @ params[-1]["w"] + params[-1]["b"]
-    return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+    return optax.softmax_cross_entropy_with_integer_labels(mlp(params, x), y).mean()
 
 
 def _data(key, n=32, d=4, classes=3):

@@ -1,12 +1,10 @@
 """CLR under jit with sharded parameters and batches equals the 1-device run.
 
-Runs in a subprocess because the number of host CPU devices is fixed when JAX
-starts (XLA_FLAGS=--xla_force_host_platform_device_count=4).
+Runs in a subprocess (the ``run_with_fake_devices`` fixture of conftest.py)
+because the number of host CPU devices is fixed when JAX starts
+(XLA_FLAGS=--xla_force_host_platform_device_count=4).
 """
 
-import os
-import subprocess
-import sys
 import textwrap
 
 _SCRIPT = textwrap.dedent(
@@ -90,12 +88,7 @@ _SCRIPT = textwrap.dedent(
 )
 
 
-def test_sharded_run_equals_single_device_run():
-    env = dict(os.environ)
-    env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=4").strip()
-    env["JAX_PLATFORMS"] = "cpu"
-    result = subprocess.run(
-        [sys.executable, "-c", _SCRIPT], env=env, capture_output=True, text=True, timeout=300
-    )
+def test_sharded_run_equals_single_device_run(run_with_fake_devices):
+    result = run_with_fake_devices(_SCRIPT, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "clr ok" in result.stdout and "accumulate ok" in result.stdout

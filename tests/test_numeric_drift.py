@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from corridors import numeric
-from smooth_network import smooth, smooth_problem_data  # noqa: E402 - tests/ is on sys.path
+from networks import smooth, smooth_problem_data  # noqa: E402 - tests/ is on sys.path
 
 DIM = 100_000
 

@@ -8,27 +8,11 @@ from jax.flatten_util import ravel_pytree
 
 import corridors
 from corridors import InvalidArgument, numeric
-
-
-def _mlp_params(key, sizes, dtype):
-    params = []
-    for k, (m, n) in zip(jax.random.split(key, len(sizes) - 1), zip(sizes[:-1], sizes[1:])):
-        kw, kb = jax.random.split(k)
-        params.append(
-            {
-                "w": (jax.random.normal(kw, (m, n)) / np.sqrt(m)).astype(dtype),
-                "b": (0.1 * jax.random.normal(kb, (n,))).astype(dtype),
-            }
-        )
-    return params
+from networks import mlp, mlp_params  # tests/ is on sys.path
 
 
 def _mlp_loss(params, x, y, activation=jnp.tanh):
-    h = x
-    for layer in params[:-1]:
-        h = activation(h @ layer["w"] + layer["b"])
-    out = h @ params[-1]["w"] + params[-1]["b"]
-    return jnp.mean((out - y) ** 2)
+    return jnp.mean((mlp(params, x, activation) - y) ** 2)
 
 
 def _data(key, n, d_in, d_out, dtype):
@@ -60,7 +44,7 @@ def _jit_hg(loss, params, *args, loss_kwargs=None):
 @pytest.mark.parametrize("activation", [jnp.tanh, jax.nn.softplus])
 def test_hg_matches_full_hessian_on_random_networks(seed, activation):
     key = jax.random.PRNGKey(seed)
-    params = _mlp_params(key, [3, 5, 4, 2], jnp.float64)
+    params = mlp_params(key, [3, 5, 4, 2], jnp.float64)
     x, y = _data(jax.random.fold_in(key, 7), 6, 3, 2, jnp.float64)
     result = _jit_hg(_mlp_loss, params, x, y, loss_kwargs={"activation": activation})
     expected_hg, expected_g = _full_hessian_hg(lambda p, a, b: _mlp_loss(p, a, b, activation), params, x, y)
@@ -84,7 +68,7 @@ def test_hg_on_dict_of_mixed_shapes_and_scalar_leaf():
 
 
 def test_hg_is_jittable_and_matches_eager():
-    params = _mlp_params(jax.random.PRNGKey(3), [4, 8, 1], jnp.float64)
+    params = mlp_params(jax.random.PRNGKey(3), [4, 8, 1], jnp.float64)
     x, y = _data(jax.random.PRNGKey(4), 5, 4, 1, jnp.float64)
     eager = numeric.hg(_mlp_loss, params, x, y)
     jitted = jax.jit(lambda p, a, b: numeric.hg(_mlp_loss, p, a, b))(params, x, y)
@@ -94,7 +78,7 @@ def test_hg_is_jittable_and_matches_eager():
 
 
 def test_hg_float32_stays_float32_and_is_accurate():
-    params = _mlp_params(jax.random.PRNGKey(5), [3, 6, 2], jnp.float32)
+    params = mlp_params(jax.random.PRNGKey(5), [3, 6, 2], jnp.float32)
     x, y = _data(jax.random.PRNGKey(6), 8, 3, 2, jnp.float32)
     result = _jit_hg(_mlp_loss, params, x, y)
     assert all(leaf.dtype == jnp.float32 for leaf in jax.tree.leaves(result))
@@ -175,7 +159,7 @@ def test_invalid_options_raise_invalid_argument(kwargs, match):
 
 
 def test_has_aux_returns_aux_and_the_same_derivatives():
-    params = _mlp_params(jax.random.PRNGKey(7), [3, 4, 1], jnp.float64)
+    params = mlp_params(jax.random.PRNGKey(7), [3, 4, 1], jnp.float64)
     x, y = _data(jax.random.PRNGKey(8), 5, 3, 1, jnp.float64)
 
     def with_aux(p, a, b):
@@ -192,7 +176,7 @@ def test_has_aux_returns_aux_and_the_same_derivatives():
 
 def test_extra_arguments_one_convention():
     """args go positionally and unchanged (a tuple stays one argument); loss keywords via loss_kwargs."""
-    params = _mlp_params(jax.random.PRNGKey(9), [3, 4, 1], jnp.float64)
+    params = mlp_params(jax.random.PRNGKey(9), [3, 4, 1], jnp.float64)
     x, y = _data(jax.random.PRNGKey(10), 5, 3, 1, jnp.float64)
 
     def batch_loss(p, batch, activation=jnp.tanh):
@@ -210,7 +194,7 @@ def test_extra_arguments_one_convention():
 
 
 def test_bfloat16_stays_bfloat16_and_is_close_to_float32():
-    params = _mlp_params(jax.random.PRNGKey(11), [3, 6, 2], jnp.float32)
+    params = mlp_params(jax.random.PRNGKey(11), [3, 6, 2], jnp.float32)
     x, y = _data(jax.random.PRNGKey(12), 8, 3, 2, jnp.float32)
     low = numeric.hg(_mlp_loss, jax.tree.map(lambda a: a.astype(jnp.bfloat16), params),
                      x.astype(jnp.bfloat16), y.astype(jnp.bfloat16))

@@ -1,11 +1,9 @@
 """hg, indicators and drift give the same numbers with params/batches sharded over 4 devices.
 
-Runs in a subprocess: the fake CPU device count must be set before JAX starts.
+Runs in a subprocess (the ``run_with_fake_devices`` fixture of conftest.py): the
+fake CPU device count must be set before JAX starts.
 """
 
-import os
-import subprocess
-import sys
 import textwrap
 
 SCRIPT = textwrap.dedent(
@@ -56,13 +54,8 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_sharded_results_equal_single_device():
-    env = dict(os.environ)
-    env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=4").strip()
-    env["JAX_PLATFORMS"] = "cpu"
-    done = subprocess.run(
-        # The timeout only guards against a hang: on a busy 2-core machine the script takes minutes.
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=900
-    )
+def test_sharded_results_equal_single_device(run_with_fake_devices):
+    # The timeout only guards against a hang: on a busy 2-core machine the script takes minutes.
+    done = run_with_fake_devices(SCRIPT, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "SHARDING-OK" in done.stdout

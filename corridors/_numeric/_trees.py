@@ -1,6 +1,8 @@
-"""Pytree arithmetic and NaN-free reductions shared by the numeric backend.
+"""NaN-free reductions shared by the numeric backend.
 
-Every norm and ratio here is *safe*: it has a defined value and a finite
+Plain pytree arithmetic (sums, inner products, ``a + s·b``, sizes) comes from
+``optax.tree``; what is here has no counterpart there. Every norm and ratio
+here is *safe*: it has a defined value and a finite
 gradient at zero (the "double where" trick), so gradients stay finite at
 stationary points and at the apex of a cone. Safety never hides a NaN: a NaN
 or infinite input gives a NaN or infinite result, never 0.
@@ -10,39 +12,14 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import optax
 
 __all__ = [
     "safe_div",
-    "tree_all_finite",
     "safe_norm",
     "safe_sqrt",
-    "tree_axpy",
-    "tree_dot",
-    "tree_size",
-    "tree_sq_norm",
-    "tree_sub",
+    "tree_all_finite",
 ]
-
-
-def tree_dot(a, b) -> jax.Array:
-    """Euclidean inner product ``Σ_i a_i b_i`` of two pytrees of equal structure."""
-    terms = jax.tree.leaves(jax.tree.map(lambda x, y: jnp.vdot(x, y).real, a, b))
-    return sum(terms[1:], terms[0])
-
-
-def tree_sq_norm(a) -> jax.Array:
-    """Squared Euclidean norm ``Σ_i a_i²`` of a pytree (all leaves together)."""
-    return tree_dot(a, a)
-
-
-def tree_sub(a, b):
-    """Leafwise difference ``a − b``."""
-    return jax.tree.map(jnp.subtract, a, b)
-
-
-def tree_axpy(alpha, x, y):
-    """Leafwise ``α·x + y`` (one gradient-descent step when ``α = −h``)."""
-    return jax.tree.map(lambda xi, yi: (alpha * xi + yi).astype(yi.dtype), x, y)
 
 
 def tree_all_finite(a) -> jax.Array:
@@ -53,11 +30,6 @@ def tree_all_finite(a) -> jax.Array:
     """
     flags = [jnp.all(jnp.isfinite(leaf)) for leaf in jax.tree.leaves(a)]
     return jnp.all(jnp.stack(flags)) if flags else jnp.asarray(True)
-
-
-def tree_size(a) -> int:
-    """Total number of scalars in a pytree."""
-    return sum(int(jnp.size(x)) for x in jax.tree.leaves(a))
 
 
 def safe_sqrt(x) -> jax.Array:
@@ -89,7 +61,7 @@ def safe_norm(a) -> jax.Array:
         >>> float(safe_norm(jnp.array([1.0, jnp.nan])))
         nan
     """
-    return safe_sqrt(tree_sq_norm(a))
+    return safe_sqrt(optax.tree.norm(a, squared=True))
 
 
 def safe_div(numerator, denominator, default) -> jax.Array:

@@ -13,19 +13,21 @@ rounding.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import optax
 import optimistix
 import numpy as np
 
 from .._errors import InvalidArgument
 from ._format import fmt
-from ._trees import safe_norm, tree_all_finite, tree_axpy, tree_sub
-from ._validate import (
+from ._trees import safe_norm, tree_all_finite
+from .._validate import (
     concrete,
     check_bool,
     check_finite_params,
@@ -96,6 +98,8 @@ class DriftResult(eqx.Module):
         learning_rate, rtol, atol: the settings used.
         solver: name of the diffrax solver.
     """
+
+    _: dataclasses.KW_ONLY
 
     times: jax.Array
     drift: jax.Array
@@ -372,15 +376,15 @@ def _run(loss, params, h, args, loss_kwargs, has_aux, num_steps, solver, rtol, a
         t_end = (n + 1).astype(dtype) * h
         loss_gd, grad = value_and_grad(gd)
         record = (
-            safe_norm(tree_sub(gd, gf)),
+            safe_norm(optax.tree.sub(gd, gf)),
             loss_gd,
             energy(gf),
-            safe_norm(tree_sub(gf, gf_ref)),
+            safe_norm(optax.tree.sub(gf, gf_ref)),
         )
         gf_next, ref_next, state, ref_state, num, ok, hit = jax.lax.cond(
             alive, solve_interval, skip_interval, (t_start, t_end, gf, gf_ref, state, ref_state)
         )
-        gd_next = tree_axpy(-h, grad, gd)
+        gd_next = optax.tree.cast_like(optax.tree.add_scale(gd, -h, grad), gd)
         carry = (gd_next, gf_next, ref_next, (state, ref_state), alive & ok)
         return carry, (record, num, ok, hit)
 
@@ -388,7 +392,7 @@ def _run(loss, params, h, args, loss_kwargs, has_aux, num_steps, solver, rtol, a
     (gd, gf, gf_ref, _, all_ok), (records, gf_steps, gf_success, max_steps_hit) = jax.lax.scan(
         step, carry, jnp.arange(num_steps)
     )
-    last = (safe_norm(tree_sub(gd, gf)), energy(gd), energy(gf), safe_norm(tree_sub(gf, gf_ref)))
+    last = (safe_norm(optax.tree.sub(gd, gf)), energy(gd), energy(gf), safe_norm(optax.tree.sub(gf, gf_ref)))
     drift, loss_gd, loss_gf, gf_error = (
         jnp.concatenate([r, jnp.asarray(x)[None]]) for r, x in zip(records, last)
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import equinox as eqx
 import jax
+import optax
 
 from ._format import fmt
-from ._trees import safe_norm, tree_size
-from ._validate import check_bool, check_loss, check_params, loss_keywords, scalar_loss
+from ._trees import safe_norm
+from .._validate import check_bool, check_loss, check_params, loss_keywords, scalar_loss
 
 __all__ = ["HgResult", "hg"]
 
@@ -35,7 +36,7 @@ class HgResult(eqx.Module):
 
     def __str__(self) -> str:
         try:
-            size = tree_size(self.grad)
+            size = optax.tree.size(self.grad)
         except Exception:
             size = "?"
         return (

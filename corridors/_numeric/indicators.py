@@ -47,13 +47,17 @@ and at kinks handled by :func:`safe_norm` (NaN-free division).
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Literal, get_args
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import optax
 
 from ._format import fmt
-from ._trees import safe_div, safe_norm, tree_all_finite, tree_axpy, tree_dot, tree_sq_norm, tree_sub
-from ._validate import (
+from ._trees import safe_div, safe_norm, tree_all_finite
+from .._validate import (
     check_bool,
     check_loss,
     check_params,
@@ -66,6 +70,7 @@ from .hessian_vector import hg_at
 
 __all__ = [
     "INDICATOR_NAMES",
+    "IndicatorName",
     "Indicators",
     "decrease_ratio",
     "directional_sharpness",
@@ -74,7 +79,10 @@ __all__ = [
     "indicators",
 ]
 
-INDICATOR_NAMES = ("gap_ratio", "gradient_change", "decrease_ratio", "directional_sharpness")
+IndicatorName = Literal["gap_ratio", "gradient_change", "decrease_ratio", "directional_sharpness"]
+"""The name of one of the four dimensionless corridor indicators."""
+
+INDICATOR_NAMES: tuple[IndicatorName, ...] = get_args(IndicatorName)
 
 
 # Each ratio below is NaN where ``g = 0`` (0/0) or an input is NaN, via a
@@ -88,17 +96,17 @@ def gap_ratio(grad, hess_grad, learning_rate) -> jax.Array:
 
 def gradient_change(grad, grad_next) -> jax.Array:
     """Measured relative gradient change over one step ``‖g₁ − g‖/‖g‖`` (NaN where ``g = 0``)."""
-    return safe_div(safe_norm(tree_sub(grad_next, grad)), safe_norm(grad), jnp.nan)
+    return safe_div(safe_norm(optax.tree.sub(grad_next, grad)), safe_norm(grad), jnp.nan)
 
 
 def decrease_ratio(value, value_next, grad, learning_rate) -> jax.Array:
     """Realised over predicted loss decrease ``(E − E₁)/(h‖g‖²)`` (NaN where ``g = 0``)."""
-    return safe_div(value - value_next, learning_rate * tree_sq_norm(grad), jnp.nan)
+    return safe_div(value - value_next, learning_rate * optax.tree.norm(grad, squared=True), jnp.nan)
 
 
 def directional_sharpness(grad, hess_grad, learning_rate) -> jax.Array:
     """Curvature along the gradient in units of ``1/h``: ``h gᵀHg/‖g‖²`` (NaN where ``g = 0``)."""
-    return safe_div(learning_rate * tree_dot(grad, hess_grad), tree_sq_norm(grad), jnp.nan)
+    return safe_div(learning_rate * optax.tree.vdot(grad, hess_grad), optax.tree.norm(grad, squared=True), jnp.nan)
 
 
 class Indicators(eqx.Module):
@@ -120,6 +128,7 @@ class Indicators(eqx.Module):
             stationary point is not a corridor.
     """
 
+    _: dataclasses.KW_ONLY
     gap_ratio: jax.Array
     gradient_change: jax.Array
     decrease_ratio: jax.Array
@@ -190,14 +199,14 @@ def indicators(
     energy = scalar_loss(loss, args, kwargs, has_aux)
     at_theta = hg_at(energy, params)
     h = jnp.asarray(learning_rate, dtype=params_dtype(params))
-    stepped = tree_axpy(-h, at_theta.grad, params)
+    stepped = optax.tree.cast_like(optax.tree.add_scale(params, -h, at_theta.grad), params)
     (value_next, _), grad_next = jax.value_and_grad(energy, has_aux=True)(stepped)
     finite = (
         jnp.isfinite(at_theta.value)
         & jnp.isfinite(value_next)
         & tree_all_finite((at_theta.grad, at_theta.hg, grad_next))
     )
-    stationary = tree_sq_norm(at_theta.grad) == 0
+    stationary = optax.tree.norm(at_theta.grad, squared=True) == 0
     defined = finite & ~stationary & jnp.isfinite(h) & (h > 0)
 
     def where_defined(x):

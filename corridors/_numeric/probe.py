@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import itertools
 import os
@@ -17,7 +18,7 @@ from .._errors import InvalidArgument
 from .._optional import require
 from .._plotting.figures import agg_figure
 from ._format import fmt
-from ._validate import (
+from .._validate import (
     check_bool,
     check_loss,
     check_params,
@@ -48,6 +49,8 @@ class ProbeResult(eqx.Module):
         train_loss: the batch loss of every training step, shape ``(num_steps,)``.
         params: the parameters after the last step.
     """
+
+    _: dataclasses.KW_ONLY
 
     step: jax.Array
     gap_ratio: jax.Array
@@ -211,7 +214,7 @@ def probe(
         train_loss.append(value)
     if not steps:
         raise InvalidArgument("batches is empty: nothing to train on")
-    stacked = {name: np.asarray([getattr(r, name) for r in records]) for name in Indicators.__annotations__}
+    stacked = {name: np.asarray([getattr(r, name) for r in records]) for name in _field_names(Indicators)}
     result = ProbeResult(
         step=np.asarray(steps),
         train_loss=np.asarray(train_loss),
@@ -220,6 +223,11 @@ def probe(
     )
     _warn_if_diverged(result)
     return result
+
+
+def _field_names(cls) -> list[str]:
+    """The fields of a dataclass, without the ``KW_ONLY`` marker that ``__annotations__`` lists."""
+    return [field.name for field in dataclasses.fields(cls)]
 
 
 def _check_state_field(opt_state, key: str) -> None:

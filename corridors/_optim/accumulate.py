@@ -20,7 +20,8 @@ from jax import lax
 from optax import GradientTransformationExtraArgs
 
 from .._errors import InvalidArgument
-from .corridor_learning_rate import check_value, compute_dtype
+from .._validate import check_positive_int, check_value
+from .step_rule import compute_dtype, zeros_in
 
 __all__ = ["CLRAccumulateState", "clr_accumulate"]
 
@@ -115,19 +116,15 @@ def clr_accumulate(
             f"(got every_k_schedule={every_k_schedule!r}, every_k={every_k!r})"
         )
     k = every_k_schedule if every_k is None else every_k
-    if not callable(k) and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
-        raise InvalidArgument(
-            f"every_k_schedule must be a positive int or a function of the update count, got {k!r}"
-        )
+    if not callable(k):
+        k = check_positive_int(k, "every_k_schedule", " or a function of the update count")
     schedule = k if callable(k) else (lambda gradient_step: k)
     should_skip = _never_skip if should_skip_update_fn is None else should_skip_update_fn
 
     def init_fn(params):
         dtype = compute_dtype(params)
         gradient_step = jnp.zeros((), jnp.int32)
-        acc_grads = jax.tree.map(
-            lambda p: jnp.zeros(jnp.shape(p), jnp.promote_types(jnp.asarray(p).dtype, dtype)), params
-        )
+        acc_grads = zeros_in(params, dtype)
         _, skip_state = should_skip(jax.tree.map(jnp.zeros_like, params), gradient_step, params)
         return CLRAccumulateState(
             mini_step=jnp.zeros((), jnp.int32),

@@ -23,27 +23,22 @@ Conventions, chosen to compose like the rest of optax:
 
 from __future__ import annotations
 
-import functools
-import math
-import operator
 import warnings
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import optax
 from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
-from .._errors import InvalidArgument
+from .._validate import check_hyperparameter, check_value
+from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, scaled_or_zero, squared_norm
 
 __all__ = [
     "MaskedGradientWarning",
     "ScaleByCLRState",
     "scale_by_clr",
     "clr",
-    "global_sq_norm",
-    "compute_dtype",
 ]
 
 
@@ -61,128 +56,6 @@ class ScaleByCLRState(NamedTuple):
     step: jax.Array  # float (): the step h actually applied, min(uncapped_step, max_learning_rate)
     capped: jax.Array  # bool (): True when max_learning_rate was active at the last step
     skipped: jax.Array  # bool (): True when the last value or gradient was not finite (zero update)
-
-
-def compute_dtype(tree: Any) -> jnp.dtype:
-    """Float dtype for norms and ratios: float32, or wider if the leaves are wider.
-
-    Half-precision gradients (bfloat16, float16) overflow or lose the ratio's
-    precision when squared and summed, so the reduction always runs in at
-    least float32.
-    """
-    leaves = jax.tree.leaves(tree)
-    dtypes = [jnp.asarray(leaf).dtype for leaf in leaves]
-    return jnp.dtype(functools.reduce(jnp.promote_types, dtypes, jnp.dtype(jnp.float32)))
-
-
-def global_sq_norm(tree: Any, dtype: Optional[jnp.dtype] = None) -> jax.Array:
-    """Squared Euclidean norm of all leaves together, accumulated in ``dtype``.
-
-    Under ``jax.jit`` with sharded leaves the sums are global (XLA inserts the
-    cross-device reductions), so the result equals the single-device one.
-    """
-    dtype = compute_dtype(tree) if dtype is None else dtype
-    leaves = jax.tree.leaves(tree)
-    if not leaves:
-        return jnp.zeros((), dtype)
-    # Leaf by leaf in tree order, as optax.tree.norm sums: clr then agrees with
-    # optax.polyak_sgd bit for bit. (Summing small leaves in one reduction
-    # saves kernel launches but changes the rounding; see docs/benchmarks.md.)
-    sums = [jnp.sum(jnp.square(jnp.asarray(leaf).astype(dtype))) for leaf in leaves]
-    return functools.reduce(operator.add, sums)
-
-
-def sum_of_terms(term, a: Any, b: Any, dtype: jnp.dtype) -> jax.Array:
-    """``sum(term(x, y))`` over the leaves ``x``, ``y`` of two trees of the same structure, in ``dtype``.
-
-    Leaf by leaf in tree order, as :func:`global_sq_norm`.
-    """
-    sums = [
-        jnp.sum(term(jnp.asarray(x).astype(dtype), jnp.asarray(y).astype(dtype)))
-        for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b))
-    ]
-    return functools.reduce(operator.add, sums) if sums else jnp.zeros((), dtype)
-
-
-def _resolve(scalar_or_schedule, count):
-    return scalar_or_schedule(count) if callable(scalar_or_schedule) else scalar_or_schedule
-
-
-# --- argument checks ------------------------------------------------------------
-# Constructor arguments are checked in Python when they are concrete numbers.
-# Schedules, and values traced under jit (optax.inject_hyperparams passes its
-# hyperparameters as arrays), are checked inside the update instead: an invalid
-# value there gives a zero update with ``state.skipped`` set (see clr_step).
-
-_RULES = {
-    # name: (accepts inf, accepts <= 0, what the argument is, what to do)
-    "target": (False, True, "the loss level E* the step aims at", "use 0.0 for Polyak's step"),
-    "max_learning_rate": (
-        True,
-        False,
-        "the cap on the step h",
-        "pass a positive number, or jnp.inf for no cap (a negative cap would ascend the loss, NaN would skip every step)",
-    ),
-    "scale": (
-        False,
-        False,
-        "the multiplier applied to the capped step",
-        "pass a positive finite number (a negative scale would ascend the loss)",
-    ),
-}
-
-
-def check_hyperparameter(name: str, value: Any) -> None:
-    """Raise :class:`~corridors.InvalidArgument` if a concrete hyperparameter is out of range.
-
-    ``name`` is one of ``target``, ``max_learning_rate``, ``scale``. Schedules
-    (callables) and traced arrays pass: they are checked at each step.
-    """
-    if callable(value):
-        return
-    accepts_inf, accepts_nonpositive, meaning, todo = _RULES[name]
-    if isinstance(value, (str, bytes)) or value is None:
-        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}")
-    try:
-        shape = jnp.shape(value)
-    except TypeError:
-        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}") from None
-    if shape != ():
-        raise InvalidArgument(
-            f"{name} must be a scalar or a schedule ({meaning}), got an array of shape {shape}: {todo}"
-        )
-    if isinstance(value, jax.core.Tracer):
-        return
-    number = float(value)
-    bad = math.isnan(number) or (math.isinf(number) and not accepts_inf) or (number <= 0 and not accepts_nonpositive)
-    if bad:
-        raise InvalidArgument(f"{name} must be {_requirement(name)} ({meaning}), got {value!r}: {todo}")
-
-
-def _requirement(name: str) -> str:
-    accepts_inf, accepts_nonpositive, _, _ = _RULES[name]
-    if accepts_nonpositive:
-        return "a finite number"
-    return "positive (inf allowed)" if accepts_inf else "positive and finite"
-
-
-def check_value(value: Any, who: str = "corridors.clr") -> None:
-    """Raise :class:`~corridors.InvalidArgument` unless ``value`` is a scalar loss (shape ``()``)."""
-    if value is None:
-        raise InvalidArgument(
-            f"{who} needs the loss value: call update(grads, state, params, value=loss), "
-            "with the loss whose gradient is grads (e.g. from jax.value_and_grad)"
-        )
-    try:
-        shape = jnp.shape(value)
-    except TypeError:
-        raise InvalidArgument(f"value must be the scalar loss, got {value!r}") from None
-    if shape != ():
-        raise InvalidArgument(
-            f"value must be the scalar loss (shape ()), got an array of shape {shape}: pass the mean "
-            "loss of the batch, e.g. value=per_example_losses.mean() (a vector step would be broadcast "
-            "into the update)"
-        )
 
 
 class MaskedGradientWarning(UserWarning):
@@ -212,104 +85,28 @@ def warn_if_masked(updates: Any, who: str = "corridors.clr") -> None:
         )
 
 
-def clr_step(value, denominator, *, target, max_learning_rate, scale=1.0):
-    """The capped CLR step from a loss value and a squared gradient norm.
-
-    Pure scalar function shared by :func:`scale_by_clr` and its variants
-    (``denominator`` is ``||g||^2``, or ``<g, d>`` for a step along ``d``).
-
-    Returns ``(uncapped, step, capped, skipped)`` with the meaning of the
-    :class:`ScaleByCLRState` fields. Rules, in order:
-
-    * non-finite ``value`` or ``denominator``, or an invalid hyperparameter (a
-      non-finite target, a cap that is not positive, a scale that is not
-      positive and finite: possible with schedules) -> skipped, step 0;
-    * ``denominator <= 0`` (a critical point) -> step 0: the ratio is undefined;
-    * ``value <= target`` -> step 0: a negative step would be gradient *ascent*;
-    * otherwise ``step = min(scale * gap / denominator, max_learning_rate)``:
-      ``scale`` multiplies the ratio and ``max_learning_rate`` is the largest
-      step ever taken (``optax.polyak_sgd``'s ``scaling`` multiplies the
-      gradient before the ratio, where it divides the step instead).
-    """
-    dtype = denominator.dtype
-    value = jnp.asarray(value).astype(dtype)
-    target = jnp.asarray(target, dtype)
-    cap = jnp.asarray(max_learning_rate, dtype)
-    scale = jnp.asarray(scale, dtype)
-    # Hyperparameters from schedules or inject_hyperparams are only known here:
-    # an invalid one skips the step instead of ascending or freezing silently.
-    valid = jnp.isfinite(target) & (cap > 0) & jnp.isfinite(scale) & (scale > 0)
-    gap = value - target
-    finite = jnp.isfinite(value) & jnp.isfinite(denominator) & valid
-    moving = finite & (denominator > 0) & (gap > 0)
-    # Divide by a safe denominator so that no inf/NaN is formed even in the
-    # branch that jnp.where discards (keeps gradients of this function clean).
-    ratio = scale * (jnp.where(moving, gap, 0) / jnp.where(moving, denominator, 1))
-    # An overflowing ratio (tiny but non-zero ||g||^2) is still a valid
-    # "as large as allowed" request; only an infinite cap could make it unsafe.
-    capped = moving & (ratio > cap)
-    step = jnp.minimum(ratio, cap)
-    # With max_learning_rate=inf an overflowing ratio gives inf: skip it
-    # rather than write inf/NaN into the parameters.
-    skipped = ~finite | ~jnp.isfinite(step)
-    step = jnp.where(skipped, 0, step).astype(dtype)
-    uncapped = jnp.where(finite & jnp.isfinite(ratio), ratio, 0).astype(dtype)
-    return uncapped, step, capped, skipped
-
-
-def _apply_step(updates, step, skipped):
-    """``step * g`` leaf by leaf, in the compute dtype, cast back to each leaf's dtype.
-
-    Skipped steps return exact zeros (not ``0 * g``, which is NaN where ``g``
-    has NaN or inf).
-    """
-
-    def one(g):
-        g = jnp.asarray(g)
-        scaled = (g.astype(step.dtype) * step).astype(g.dtype)
-        return jnp.where(skipped, jnp.zeros_like(g), scaled)
-
-    return jax.tree.map(one, updates)
-
-
 def _scale_by_clr(target, max_learning_rate, scale, sign) -> GradientTransformationExtraArgs:
     check_hyperparameter("target", target)
     check_hyperparameter("max_learning_rate", max_learning_rate)
     check_hyperparameter("scale", scale)
 
     def init_fn(params):
-        dtype = compute_dtype(params)
-        zero = jnp.zeros((), dtype)
-        return ScaleByCLRState(
-            count=jnp.zeros((), jnp.int32),
-            uncapped_step=zero,
-            step=zero,
-            capped=jnp.zeros((), bool),
-            skipped=jnp.zeros((), bool),
-        )
+        return ScaleByCLRState(**initial_fields(params))
 
     def update_fn(updates, state, params=None, *, value=None, **extra_args):
         del params, extra_args  # the step needs only the gradient and the loss value
         check_value(value)
         warn_if_masked(updates)
         dtype = jnp.promote_types(compute_dtype(updates), state.step.dtype)
-        sq_norm = global_sq_norm(updates, dtype)
         uncapped, step, capped, skipped = clr_step(
             value,
-            sq_norm,
-            target=_resolve(target, state.count),
-            max_learning_rate=_resolve(max_learning_rate, state.count),
-            scale=_resolve(scale, state.count),
+            squared_norm(updates, dtype),
+            target=resolve(target, state.count),
+            max_learning_rate=resolve(max_learning_rate, state.count),
+            scale=resolve(scale, state.count),
         )
-        new_updates = _apply_step(updates, sign * step, skipped)
-        new_state = ScaleByCLRState(
-            count=state.count + jnp.asarray(1, jnp.int32),
-            uncapped_step=uncapped.astype(state.step.dtype),
-            step=step.astype(state.step.dtype),
-            capped=capped,
-            skipped=skipped,
-        )
-        return new_updates, new_state
+        new_updates = scaled_or_zero(updates, sign * step, skipped)
+        return new_updates, ScaleByCLRState(**advanced_fields(state, uncapped, step, capped, skipped))
 
     return GradientTransformationExtraArgs(init_fn, update_fn)
 

@@ -18,24 +18,16 @@ gradient in the ratio here are the current ones.
 
 from __future__ import annotations
 
-import operator
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import optax
 from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
-from .._errors import InvalidArgument
-from .corridor_learning_rate import (
-    _resolve,
-    check_hyperparameter,
-    check_value,
-    clr_step,
-    compute_dtype,
-    global_sq_norm,
-    sum_of_terms,
-    warn_if_masked,
-)
+from .._validate import check_hyperparameter, check_unit_interval, check_value
+from .corridor_learning_rate import warn_if_masked
+from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, squared_norm, zeros_in
 
 __all__ = ["ScaleByCLRMomentumState", "scale_by_clr_momentum", "clr_momentum"]
 
@@ -52,36 +44,17 @@ class ScaleByCLRMomentumState(NamedTuple):
     skipped: jax.Array  # bool (): last value or gradient non-finite (or an invalid hyperparameter): zero update
 
 
-def _check_decay(decay) -> None:
-    message = f"decay must be a number in [0, 1) (0 gives plain CLR), got {decay!r}"
-    if decay is None or isinstance(decay, (str, bytes, bool)) or callable(decay):
-        raise InvalidArgument(message)
-    if jnp.shape(decay) != ():
-        raise InvalidArgument(message)
-    if not isinstance(decay, jax.core.Tracer) and not 0.0 <= float(decay) < 1.0:
-        raise InvalidArgument(message)
-
-
 def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> GradientTransformationExtraArgs:
     check_hyperparameter("target", target)
     check_hyperparameter("max_learning_rate", max_learning_rate)
     check_hyperparameter("scale", scale)
-    _check_decay(decay)
+    check_unit_interval(decay, "decay", "0 gives plain CLR")
 
     def init_fn(params):
-        dtype = compute_dtype(params)
-        zero = jnp.zeros((), dtype)
-        momentum = jax.tree.map(
-            lambda p: jnp.zeros(jnp.shape(p), jnp.promote_types(jnp.asarray(p).dtype, dtype)), params
-        )
         return ScaleByCLRMomentumState(
-            count=jnp.zeros((), jnp.int32),
             finite_count=jnp.zeros((), jnp.int32),
-            momentum=momentum,
-            uncapped_step=zero,
-            step=zero,
-            capped=jnp.zeros((), bool),
-            skipped=jnp.zeros((), bool),
+            momentum=zeros_in(params, compute_dtype(params)),
+            **initial_fields(params),
         )
 
     def update_fn(updates, state, params=None, *, value=None, **extra_args):
@@ -100,14 +73,14 @@ def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> Gra
         averaged = lambda g, m: beta.astype(m.dtype) * m + (1 - beta).astype(m.dtype) * g  # noqa: E731
         finite_count = state.finite_count + 1
         correction = 1 - beta ** finite_count.astype(dtype)
-        g_m = sum_of_terms(operator.mul, grads, state.momentum, dtype)
-        along = (beta * g_m + (1 - beta) * global_sq_norm(grads, dtype)) / correction
+        g_m = optax.tree.vdot(grads, state.momentum)
+        along = (beta * g_m + (1 - beta) * squared_norm(grads, dtype)) / correction
         uncapped, step, capped, skipped = clr_step(
             value,
             along,
-            target=_resolve(target, state.count),
-            max_learning_rate=_resolve(max_learning_rate, state.count),
-            scale=_resolve(scale, state.count),
+            target=resolve(target, state.count),
+            max_learning_rate=resolve(max_learning_rate, state.count),
+            scale=resolve(scale, state.count),
         )
         coefficient = (sign * step / correction).astype(dtype)
 
@@ -120,13 +93,9 @@ def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> Gra
         momentum = jax.tree.map(lambda _, pair: pair[0], updates, pairs)
         new_updates = jax.tree.map(lambda _, pair: pair[1], updates, pairs)
         new_state = ScaleByCLRMomentumState(
-            count=state.count + jnp.asarray(1, jnp.int32),
             finite_count=jnp.where(skipped, state.finite_count, finite_count),
             momentum=momentum,
-            uncapped_step=jnp.where(skipped, 0, uncapped).astype(dtype),
-            step=step.astype(dtype),
-            capped=capped & ~skipped,
-            skipped=skipped,
+            **advanced_fields(state, uncapped, step, capped, skipped),  # skipped: uncapped 0, not capped
         )
         return new_updates, new_state
 

@@ -25,17 +25,9 @@ import jax
 import jax.numpy as jnp
 from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
-from .._errors import InvalidArgument
-from .corridor_learning_rate import (
-    _apply_step,
-    _resolve,
-    check_hyperparameter,
-    check_value,
-    clr_step,
-    compute_dtype,
-    global_sq_norm,
-    warn_if_masked,
-)
+from .._validate import check_hyperparameter, check_unit_interval, check_value
+from .corridor_learning_rate import warn_if_masked
+from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, scaled_or_zero, squared_norm
 
 __all__ = ["ScaleByCLROnlineState", "scale_by_clr_online", "clr_online"]
 
@@ -57,24 +49,17 @@ class ScaleByCLROnlineState(NamedTuple):
 def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
     check_hyperparameter("max_learning_rate", max_learning_rate)
     check_hyperparameter("scale", scale)
-    if not 0.0 <= float(fraction) < 1.0:
-        raise InvalidArgument(f"fraction must be in [0, 1), got {fraction!r}")
-    if not 0.0 <= float(ema_decay) < 1.0:
-        raise InvalidArgument(f"ema_decay must be in [0, 1), got {ema_decay!r}")
+    check_unit_interval(fraction, "fraction", "0 gives plain CLR with target 0")
+    check_unit_interval(ema_decay, "ema_decay", "0 uses the raw losses")
 
     def init_fn(params):
         dtype = compute_dtype(params)
-        zero = jnp.zeros((), dtype)
         return ScaleByCLROnlineState(
-            count=jnp.zeros((), jnp.int32),
             finite_count=jnp.zeros((), jnp.int32),
-            ema=zero,
+            ema=jnp.zeros((), dtype),
             lowest=jnp.full((), jnp.inf, dtype),
-            target=zero,
-            uncapped_step=zero,
-            step=zero,
-            capped=jnp.zeros((), bool),
-            skipped=jnp.zeros((), bool),
+            target=jnp.zeros((), dtype),
+            **initial_fields(params),
         )
 
     def update_fn(updates, state, params=None, *, value=None, **extra_args):
@@ -89,15 +74,15 @@ def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
         value_c = jnp.asarray(value).astype(dtype)
         reference = jnp.minimum(state.lowest, jnp.where(jnp.isfinite(value_c), value_c, jnp.inf))
         target = jnp.where(jnp.isfinite(reference), fraction * reference, 0).astype(dtype)
-        sq_norm = global_sq_norm(updates, jnp.promote_types(compute_dtype(updates), dtype))
+        sq_norm = squared_norm(updates, jnp.promote_types(compute_dtype(updates), dtype))
         uncapped, step, capped, skipped = clr_step(
             value,
             sq_norm,
             target=target,
-            max_learning_rate=_resolve(max_learning_rate, state.count),
-            scale=_resolve(scale, state.count),
+            max_learning_rate=resolve(max_learning_rate, state.count),
+            scale=resolve(scale, state.count),
         )
-        new_updates = _apply_step(updates, sign * step, skipped)
+        new_updates = scaled_or_zero(updates, sign * step, skipped)
 
         value = jnp.asarray(value).astype(dtype)
         finite = jnp.isfinite(value)
@@ -106,15 +91,11 @@ def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
         debiased = ema / (1 - jnp.asarray(ema_decay, dtype) ** finite_count.astype(dtype))
         lowest = jnp.where(finite, jnp.minimum(state.lowest, debiased), state.lowest)
         new_state = ScaleByCLROnlineState(
-            count=state.count + jnp.asarray(1, jnp.int32),
             finite_count=finite_count,
             ema=ema,
             lowest=lowest,
             target=target,
-            uncapped_step=uncapped.astype(dtype),
-            step=step.astype(dtype),
-            capped=capped,
-            skipped=skipped,
+            **advanced_fields(state, uncapped, step, capped, skipped),
         )
         return new_updates, new_state
 

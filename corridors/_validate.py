@@ -1,8 +1,11 @@
-"""Early input checks of the numeric backend, raising ``InvalidArgument``.
+"""Early argument checks of the numeric backend and of the optimizers, raising ``InvalidArgument``.
 
-Checks run at trace time on shapes and dtypes only, so they work unchanged
-under ``jax.jit``; value checks (``h > 0``, finite parameters) are skipped for
-traced values.
+One module for both layers, so that the same check is written once and every
+message names the bad value and says what to do. Checks run at trace time on
+shapes and dtypes only, so they work unchanged under ``jax.jit``; value checks
+(``h > 0``, finite parameters, a positive cap) are skipped for traced values:
+the optimizers check those inside the update instead (see
+:func:`corridors._optim.step_rule.clr_step`).
 
 Extra arguments of the loss follow one convention across :func:`hg`,
 :func:`indicators`, :func:`gd_vs_gf` and :func:`probe`: the loss is called as
@@ -14,18 +17,24 @@ collide with the library's own options (``has_aux``, ``rtol``, ...).
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._errors import InvalidArgument
+from ._errors import InvalidArgument
 
 __all__ = [
+    "Hyperparameter",
     "check_bool",
+    "check_hyperparameter",
+    "check_unit_interval",
+    "check_value",
     "concrete",
     "check_finite_params",
     "check_loss",
@@ -155,12 +164,14 @@ def check_positive(value, name: str) -> None:
         raise InvalidArgument(f"{name} must be a finite number > 0, got {known.item()!r}")
 
 
-def check_positive_int(value, name: str) -> int:
-    """Return ``value`` as ``int`` if it is an integer ``≥ 1``, else raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidArgument(f"{name} must be an integer >= 1, got {value!r}")
-    if value < 1:
-        raise InvalidArgument(f"{name} must be an integer >= 1, got {value!r}")
+def check_positive_int(value, name: str, alternative: str = "") -> int:
+    """Return ``value`` as ``int`` if it is an integer ``≥ 1``, else raise.
+
+    ``alternative`` completes the requirement in the message (e.g. ``" or a
+    function of the update count"`` where a schedule is accepted too).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise InvalidArgument(f"{name} must be an integer >= 1{alternative}, got {value!r}")
     return int(value)
 
 
@@ -209,3 +220,96 @@ def _describe(out) -> str:
     if isinstance(out, (tuple, list)):
         return f"a {type(out).__name__} of length {len(out)}"
     return f"{type(out).__name__} of shape {jnp.shape(out)}"
+
+
+# --- optimizer arguments ------------------------------------------------------------
+# Constructor arguments are checked in Python when they are concrete numbers.
+# Schedules, and values traced under jit (optax.inject_hyperparams passes its
+# hyperparameters as arrays), are checked inside the update instead: an invalid
+# value there gives a zero update with ``state.skipped`` set (see clr_step).
+
+Hyperparameter = Literal["target", "max_learning_rate", "scale"]
+"""The hyperparameters of every CLR variant that may be numbers or schedules."""
+
+_RULES: dict[Hyperparameter, tuple[bool, bool, str, str]] = {
+    # name: (accepts inf, accepts <= 0, what the argument is, what to do)
+    "target": (False, True, "the loss level E* the step aims at", "use 0.0 for Polyak's step"),
+    "max_learning_rate": (
+        True,
+        False,
+        "the cap on the step h",
+        "pass a positive number, or jnp.inf for no cap (a negative cap would ascend the loss, NaN would skip every step)",
+    ),
+    "scale": (
+        False,
+        False,
+        "the multiplier applied to the capped step",
+        "pass a positive finite number (a negative scale would ascend the loss)",
+    ),
+}
+
+
+def check_hyperparameter(name: Hyperparameter, value: Any) -> None:
+    """Raise :class:`~corridors.InvalidArgument` if a concrete hyperparameter is out of range.
+
+    Schedules (callables) and traced arrays pass: they are checked at each step.
+    """
+    if callable(value):
+        return
+    accepts_inf, accepts_nonpositive, meaning, todo = _RULES[name]
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}")
+    try:
+        shape = jnp.shape(value)
+    except TypeError:
+        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}") from None
+    if shape != ():
+        raise InvalidArgument(
+            f"{name} must be a scalar or a schedule ({meaning}), got an array of shape {shape}: {todo}"
+        )
+    if isinstance(value, jax.core.Tracer):
+        return
+    number = float(value)
+    bad = math.isnan(number) or (math.isinf(number) and not accepts_inf) or (number <= 0 and not accepts_nonpositive)
+    if bad:
+        raise InvalidArgument(f"{name} must be {_requirement(name)} ({meaning}), got {value!r}: {todo}")
+
+
+def _requirement(name: Hyperparameter) -> str:
+    accepts_inf, accepts_nonpositive, _, _ = _RULES[name]
+    if accepts_nonpositive:
+        return "a finite number"
+    return "positive (inf allowed)" if accepts_inf else "positive and finite"
+
+
+def check_unit_interval(value: Any, name: str, meaning: str) -> None:
+    """Raise unless ``value`` is a real scalar in ``[0, 1)`` (a decay or a fraction; traced values pass).
+
+    ``meaning`` says what 0 gives, so that the message tells the user what to pass.
+    """
+    message = f"{name} must be a number in [0, 1) ({meaning}), got {value!r}"
+    if value is None or isinstance(value, (str, bytes, bool)) or callable(value):
+        raise InvalidArgument(message)
+    if jnp.shape(value) != ():
+        raise InvalidArgument(message)
+    if not isinstance(value, jax.core.Tracer) and not 0.0 <= float(value) < 1.0:
+        raise InvalidArgument(message)
+
+
+def check_value(value: Any, who: str = "corridors.clr") -> None:
+    """Raise :class:`~corridors.InvalidArgument` unless ``value`` is a scalar loss (shape ``()``)."""
+    if value is None:
+        raise InvalidArgument(
+            f"{who} needs the loss value: call update(grads, state, params, value=loss), "
+            "with the loss whose gradient is grads (e.g. from jax.value_and_grad)"
+        )
+    try:
+        shape = jnp.shape(value)
+    except TypeError:
+        raise InvalidArgument(f"value must be the scalar loss, got {value!r}") from None
+    if shape != ():
+        raise InvalidArgument(
+            f"value must be the scalar loss (shape ()), got an array of shape {shape}: pass the mean "
+            "loss of the batch, e.g. value=per_example_losses.mean() (a vector step would be broadcast "
+            "into the update)"
+        )

@@ -1,26 +1,8 @@
-"""The runnable examples in the numeric backend's docstrings, and the README's numeric block."""
+"""The README's numeric block runs as written, alone, and prints what it promises.
 
-import doctest
-import importlib
-
-import pytest
-
-MODULES = [
-    "corridors.numeric",
-    "corridors._numeric._trees",
-    "corridors._numeric.hessian_vector",
-    "corridors._numeric.indicators",
-    "corridors._numeric.drift",
-    "corridors._numeric.probe",
-    "corridors._numeric.bridge",
-]
-
-
-@pytest.mark.parametrize("module", MODULES)
-def test_docstring_examples(module):
-    failures, attempted = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
-    assert attempted > 0
-    assert failures == 0
+The docstring examples of the numeric backend run in one place only: the
+``test_docstring_examples`` table of test_docs.py (which also counts them).
+"""
 
 
 def test_readme_numeric_block_is_complete_and_runs(tmp_path, monkeypatch, capsys):
