@@ -240,7 +240,7 @@ def run_study(
     )
     write_csv(rows, out / "summary.csv")
     (out / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, allow_nan=False, default=_json_default) + "\n")
-    np.savez_compressed(out / "curves.npz", **curves)
+    np.savez_compressed(out / "curves.npz", **curves)  # type: ignore[arg-type]  # numpy stubs: **arrays vs allow_pickle
     plot_study(rows, curves, config, lambda task_name: target_of(config, task_name), out)
     return summary
 

@@ -52,18 +52,18 @@ class ProbeResult(eqx.Module):
 
     _: dataclasses.KW_ONLY
 
-    step: jax.Array
-    gap_ratio: jax.Array
-    gradient_change: jax.Array
-    decrease_ratio: jax.Array
-    directional_sharpness: jax.Array
-    loss: jax.Array
-    grad_norm: jax.Array
-    hg_norm: jax.Array
-    learning_rate: jax.Array
-    finite: jax.Array
-    stationary: jax.Array
-    train_loss: jax.Array
+    step: np.ndarray
+    gap_ratio: np.ndarray
+    gradient_change: np.ndarray
+    decrease_ratio: np.ndarray
+    directional_sharpness: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    hg_norm: np.ndarray
+    learning_rate: np.ndarray
+    finite: np.ndarray
+    stationary: np.ndarray
+    train_loss: np.ndarray
     params: object
 
     def __str__(self) -> str:

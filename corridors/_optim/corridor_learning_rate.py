@@ -51,7 +51,8 @@ class ScaleByCLRState(NamedTuple):
     (the paper's Figure 4).
     """
 
-    count: jax.Array  # int32 (): number of update calls so far, skipped ones included
+    # int32 (): number of update calls so far, skipped ones included
+    count: jax.Array  # type: ignore[assignment]  # shadows tuple.count, as in optax's states
     uncapped_step: jax.Array  # float (): scale * max(E - E*, 0) / ||g||^2, before the cap; 0 if ||g|| = 0 or skipped
     step: jax.Array  # float (): the step h actually applied, min(uncapped_step, max_learning_rate)
     capped: jax.Array  # bool (): True when max_learning_rate was active at the last step

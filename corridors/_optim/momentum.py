@@ -35,7 +35,8 @@ __all__ = ["ScaleByCLRMomentumState", "scale_by_clr_momentum", "clr_momentum"]
 class ScaleByCLRMomentumState(NamedTuple):
     """State of :func:`scale_by_clr_momentum`; scalar fields as in :class:`corridors.ScaleByCLRState`."""
 
-    count: jax.Array  # int32 (): update calls so far, skipped ones included
+    # int32 (): update calls so far, skipped ones included
+    count: jax.Array  # type: ignore[assignment]  # shadows tuple.count, as in optax's states
     finite_count: jax.Array  # int32 (): calls that entered the average (not skipped), for its bias correction
     momentum: Any  # pytree like the gradients, float32 or wider: EMA of the gradients, not bias-corrected
     uncapped_step: jax.Array  # float (): scale * max(E - E*, 0) / <g, d> before the cap; 0 if undefined

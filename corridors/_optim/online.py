@@ -35,7 +35,8 @@ __all__ = ["ScaleByCLROnlineState", "scale_by_clr_online", "clr_online"]
 class ScaleByCLROnlineState(NamedTuple):
     """State of :func:`scale_by_clr_online`; scalar fields like :class:`ScaleByCLRState`."""
 
-    count: jax.Array  # int32 (): update calls so far (skipped included)
+    # int32 (): update calls so far (skipped included)
+    count: jax.Array  # type: ignore[assignment]  # shadows tuple.count, as in optax's states
     finite_count: jax.Array  # int32 (): calls with a finite loss, for the EMA's bias correction
     ema: jax.Array  # float (): exponential moving average of finite losses, *not* bias-corrected
     lowest: jax.Array  # float (): running minimum of the bias-corrected EMA; +inf before any finite loss
