@@ -14,11 +14,12 @@ A layer imports only the layers below it. The library never imports a private
 module of ``proofs`` (``proofs._…``); the public ``proofs`` package is fine.
 
 Imports inside functions (deferred imports, e.g. of optional dependencies)
-count for the layers: a deferred import still ties the layers together. For
-cycles only module-level imports count: a deferred import is the usual way to
-break a cycle at import time, and it is allowed to point back up the same
-layer. ``importlib.import_module`` with a computed name (``corridors._cli``
-registers its subcommands so) is invisible here.
+count everywhere: a deferred import still ties two modules together, for the
+layers and for cycles alike. A deferred import is the usual way to hide a
+cycle at import time; the code base has no cycle even counting them, so
+none is allowed to creep back in that way. ``importlib.import_module`` with a
+computed name (``corridors._cli`` registers its subcommands so) is invisible
+here.
 """
 
 from __future__ import annotations
@@ -48,7 +49,6 @@ class Import:
     module: str  # the absolute name of the module imported from
     names: tuple  # names taken by ``from module import …``; () for ``import module``
     line: int
-    top_level: bool  # executed when the importing module is imported (not inside a function)
 
 
 def _module_name(path: Path) -> str:
@@ -82,25 +82,18 @@ def _absolute(module: str, node: ast.ImportFrom) -> str:
 def _imports(module: str) -> list[Import]:
     tree = ast.parse(SOURCES[module].read_text(encoding="utf-8"))
     found: list[Import] = []
-
-    def visit(node, top_level):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.Import):
-                found.extend(Import(alias.name, (), child.lineno, top_level) for alias in child.names)
-            elif isinstance(child, ast.ImportFrom):
-                source = _absolute(module, child)
-                names = tuple(alias.name for alias in child.names)
-                # ``from package import submodule`` imports the submodule itself.
-                submodules = [n for n in names if f"{source}.{n}" in SOURCES]
-                found.extend(Import(f"{source}.{n}", (), child.lineno, top_level) for n in submodules)
-                rest = tuple(n for n in names if n not in submodules)
-                if rest:
-                    found.append(Import(source, rest, child.lineno, top_level))
-            else:
-                inside = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-                visit(child, top_level and not inside)
-
-    visit(tree, True)
+    for node in ast.walk(tree):  # imports inside functions too (see the module docstring)
+        if isinstance(node, ast.Import):
+            found.extend(Import(alias.name, (), node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            source = _absolute(module, node)
+            names = tuple(alias.name for alias in node.names)
+            # ``from package import submodule`` imports the submodule itself.
+            submodules = [n for n in names if f"{source}.{n}" in SOURCES]
+            found.extend(Import(f"{source}.{n}", (), node.lineno) for n in submodules)
+            rest = tuple(n for n in names if n not in submodules)
+            if rest:
+                found.append(Import(source, rest, node.lineno))
     return found
 
 
@@ -189,7 +182,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycle_between_modules():
     graph = {
-        module: {i.module for i in IMPORTS[module] if i.top_level and i.module in SOURCES and i.module != module}
+        module: {i.module for i in IMPORTS[module] if i.module in SOURCES and i.module != module}
         for module in SOURCES
     }
     problems = [
