@@ -205,7 +205,7 @@ class Control:
     derive: Callable[[], Iterable[Step]] = field(repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Proof:
     """A statement of the paper with the derivation that checks it.
 
@@ -234,7 +234,7 @@ class ControlResult:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProofResult:
     """Outcome of checking one ``Proof``.
 

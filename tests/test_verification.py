@@ -60,7 +60,8 @@ def test_a_false_corridor_is_caught():
     report = analyze((x**2 + y**2) / 2, [x, y])
     analysis = report.pieces[0]
     fake = ZeroTest(True, sp.S.Zero, "pretend")
-    component = CorridorComponent(0, (), sp.true, 2, fake, ZeroTest(False, x, "pretend"), fake, True)
+    component = CorridorComponent(piece=0, equations=(), region=sp.true, dimension=2, hg_vanishes=fake,
+                                  stationary=ZeroTest(False, x, "pretend"), invariant=fake, meets_region=True)
     corridor = GenericCorridorPoint(report, analysis, component)
     for check in (corridor.straight_line_flow, corridor.linear_decrease, corridor.gd_equals_gf):
         holds, residual, method = check(TimeBudget(30))

@@ -20,7 +20,7 @@ from .zero_test import ZeroTest, points_in
 __all__ = ["CorridorComponent"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CorridorComponent:
     """One component of {H g = 0}.
 

@@ -100,8 +100,10 @@ def _point_component(piece, d, point, symbols, stationary) -> CorridorComponent:
     invariant = ZeroTest(True if stationary else False, sp.S.Zero if stationary else g_at,
                          "an isolated point is invariant only if g = 0 there")
     hg = ZeroTest(True, sp.S.Zero, "a real zero of H g")
-    return CorridorComponent(piece.index, equations, piece.region, 0, hg, stationary_test, invariant,
-                             condition_holds(piece.region, point) if piece.region is not sp.true else True,
+    return CorridorComponent(piece=piece.index, equations=equations, region=piece.region, dimension=0,
+                             hg_vanishes=hg, stationary=stationary_test, invariant=invariant,
+                             meets_region=(condition_holds(piece.region, point) if piece.region is not sp.true
+                                           else True),
                              method="real roots of a zero-dimensional prime of ⟨H g⟩")
 
 
@@ -111,6 +113,7 @@ def _listed_component(piece, equations, dimension, stationary) -> CorridorCompon
                                "g is in the prime" if stationary else "g is not in the prime")
     invariant = ZeroTest(True if stationary else False, sp.S.Zero,
                          "stationary points" if stationary else "not in the corridor set: the flow leaves it")
-    return CorridorComponent(piece.index, equations, piece.region, dimension, hg, stationary_test, invariant,
-                             None if piece.region is not sp.true else True,
+    return CorridorComponent(piece=piece.index, equations=equations, region=piece.region, dimension=dimension,
+                             hg_vanishes=hg, stationary=stationary_test, invariant=invariant,
+                             meets_region=None if piece.region is not sp.true else True,
                              method="prime component of ⟨H g⟩ (complex dimension)")

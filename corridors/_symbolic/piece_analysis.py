@@ -43,7 +43,7 @@ __all__ = ["PieceAnalysis", "analyze_piece"]
 _OPEN_SET = ZeroTest(True, sp.S.Zero, "open set: every direction is tangent")
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class PieceAnalysis:
     """Analysis of one smooth piece of the loss."""
 
@@ -99,23 +99,31 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
                                       piece.interior)
     except BudgetExceeded:
         undecided = ZeroTest(None, sp.nan, "time budget exceeded")
-        return PieceAnalysis(piece, d, undecided, undecided, (), None, _singular(d), ("time budget exceeded",))
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=undecided, gradient_vanishes=undecided,
+                             components=(), complete=None, singular=_singular(d), notes=("time budget exceeded",))
     singular = _singular(d)
     if hg_vanishes.verdict is True:
-        whole = CorridorComponent(piece.index, (), region, len(symbols), hg_vanishes, gradient_vanishes, _OPEN_SET,
-                                  True, method="H g ≡ 0 on the piece")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (whole,), True, singular, (), True,
-                             "H g ≡ 0 by exact normalisation")
+        whole = CorridorComponent(piece=piece.index, equations=(), region=region, dimension=len(symbols),
+                                  hg_vanishes=hg_vanishes, stationary=gradient_vanishes, invariant=_OPEN_SET,
+                                  meets_region=True, method="H g ≡ 0 on the piece")
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(whole,), complete=True,
+                             singular=singular, notes=(), corridors_decided=True,
+                             method="H g ≡ 0 by exact normalisation")
     if hg_vanishes.verdict is None:
         notes.append(f"could not decide whether H g vanishes identically: {hg_vanishes.method}")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes))
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(), complete=None, singular=singular,
+                             notes=tuple(notes))
     bounded = bounded_below_and_entire(expr, symbols)
     if bounded is not None:
         listed, complete = (), None
         if model is not None:
             listed, complete = other_components(piece, d, model, (), symbols, budget, notes)
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, listed, complete, singular, tuple(notes),
-                             True, f"bounded below: {bounded}", model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=listed, complete=complete,
+                             singular=singular, notes=tuple(notes), corridors_decided=True,
+                             method=f"bounded below: {bounded}", model=model)
     decision = None
     if model is not None:
         try:
@@ -131,36 +139,44 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
         corridor_bases = tuple(c.basis for c in decision.components)
         listed, complete = other_components(piece, d, model, corridor_bases, symbols, budget, notes)
         method = f"{decision.method} ({decision.corridor_set.engine}): {decision.reason}"
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, tuple(components) + listed, complete,
-                             singular, tuple(notes), True, method, model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=tuple(components) + listed,
+                             complete=complete, singular=singular, notes=tuple(notes), corridors_decided=True,
+                             method=method, model=model)
     if decision is not None:
         notes.append(f"algebra: {decision.reason}")
     if parameters:
         # sympy.solve divides by parameter expressions without saying so: not an honest route here.
         notes.append(f"the corridor set depends on the parameters {', '.join(map(str, parameters))}: "
                      "substitute values for them to decide")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes), None,
-                             "parametric loss", model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(), complete=None, singular=singular,
+                             notes=tuple(notes), corridors_decided=None, method="parametric loss", model=model)
     # Solving route: for losses without a model, relaxed models and undecided real points.
     equations = list(d.hg)
     if decision is not None and decision.components:
         # Candidates from the relaxed model narrow the search: solve their equations in θ.
         candidates = _candidate_components(piece, d, decision, symbols, budget, notes)
         corridors_decided = None
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, candidates, None, singular, tuple(notes),
-                             corridors_decided, "candidates of a relaxed algebraic model, solved in θ", model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=candidates, complete=None,
+                             singular=singular, notes=tuple(notes), corridors_decided=corridors_decided,
+                             method="candidates of a relaxed algebraic model, solved in θ", model=model)
     try:
         solutions = solve_equations(equations, symbols, region=region, budget=budget)
         components = tuple(_component(piece, d, dict(branch), symbols, budget) for branch in solutions.branches)
     except BudgetExceeded:
         notes.append("time budget exceeded while solving H g = 0")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes), None,
-                             "sympy.solve", model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(), complete=None, singular=singular,
+                             notes=tuple(notes), corridors_decided=None, method="sympy.solve", model=model)
     components = tuple(merge_families(list(_drop_contained(components))))
     notes.extend(solutions.notes)
     decided = solutions.complete is True and all(c.is_corridor is not None for c in components)
-    return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, components, solutions.complete, singular,
-                         tuple(notes), True if decided else None, "solving H g = 0 branch by branch", model)
+    return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes, gradient_vanishes=gradient_vanishes,
+                         components=components, complete=solutions.complete, singular=singular, notes=tuple(notes),
+                         corridors_decided=True if decided else None, method="solving H g = 0 branch by branch",
+                         model=model)
 
 
 def _vanishes(in_model, exprs, symbols, options, interior=()) -> ZeroTest:
@@ -204,8 +220,10 @@ def _from_algebra(piece, decision: AlgebraicDecision, component, symbols) -> Cor
                           tuple(witness.items()))
     invariant = ZeroTest(True, sp.S.Zero, f"the corridor ideal is closed under the flow ({decision.method})")
     ideal = tuple(component.basis) if decision.model.is_rational else ()
-    return CorridorComponent(piece.index, tuple(equations), piece.region, component.dimension, hg, stationary,
-                             invariant, True, tuple(integers), f"{decision.method} ({engine})", ideal)
+    return CorridorComponent(piece=piece.index, equations=tuple(equations), region=piece.region,
+                             dimension=component.dimension, hg_vanishes=hg, stationary=stationary,
+                             invariant=invariant, meets_region=True, integers=tuple(integers),
+                             method=f"{decision.method} ({engine})", ideal=ideal)
 
 
 def _short_point(point) -> str:
@@ -263,8 +281,9 @@ def _component(piece, d: Derivatives, assignment, symbols, budget) -> CorridorCo
     else:
         meets = True if sample_component(assignment, parameters, piece.region, piece.expression, count=1) else None
     equations = tuple(sp.Eq(v, assignment[v], evaluate=False) for v in symbols if v in assignment)
-    return CorridorComponent(piece.index, equations, piece.region, len(free), hg_vanishes, stationary, invariant,
-                             meets, integers, "solving H g = 0")
+    return CorridorComponent(piece=piece.index, equations=equations, region=piece.region, dimension=len(free),
+                             hg_vanishes=hg_vanishes, stationary=stationary, invariant=invariant, meets_region=meets,
+                             integers=integers, method="solving H g = 0")
 
 
 def _drop_contained(components):

@@ -13,7 +13,7 @@ from .points import point_status
 __all__ = ["CorridorReport"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CorridorReport:
     """Where a loss's corridors are, and the evidence for each verdict.
 
