@@ -15,6 +15,7 @@ import dataclasses
 
 import sympy as sp
 
+from .vocabulary import ComponentKind
 from .zero_test import ZeroTest, points_in
 
 __all__ = ["CorridorComponent"]
@@ -59,7 +60,7 @@ class CorridorComponent:
         return self.dimension > 0
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ComponentKind:
         """``corridor``, ``stationary``, ``not-invariant``, ``outside-piece``, ``spurious`` or ``undecided``."""
         if self.is_corridor:
             return "corridor"
