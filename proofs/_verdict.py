@@ -34,7 +34,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ._hypotheses import REWRITES
-from ._steps import ALL_N, RELATIONS, CheckedStep, Step
+from ._steps import ALL_N, RELATIONS, CheckedStep, Relation, Step
 from ._witness import nonzero_at_a_witness, not_shown_positive
 
 __all__ = ["check_step", "decide", "not_shown_positive", "refusal", "shown_nonzero"]
@@ -99,7 +99,7 @@ def _has_symbolic_size(residual) -> bool:
     )
 
 
-def decide(residual, relation: str = "= 0") -> tuple[bool | None, object]:
+def decide(residual, relation: Relation = "= 0") -> tuple[bool | None, object]:
     """(True, reduced) if the relation holds; (False, r) if refuted by a witness; (None, r) otherwise.
 
     >>> import sympy as sp
@@ -286,7 +286,7 @@ def _contradiction(hypotheses) -> str | None:
     return None
 
 
-def _enters(raw, hypotheses, index: int, relation: str) -> bool | None:
+def _enters(raw, hypotheses, index: int, relation: Relation) -> bool | None:
     """Whether dropping ``hypotheses[index]`` leaves a residual refuted at a witness.
 
     True: refuted (the hypothesis is needed); False: the claim still holds
