@@ -13,6 +13,11 @@ The layers of ``corridors``, from the top down::
 A layer imports only the layers below it. The library never imports a private
 module of ``proofs`` (``proofs._…``); the public ``proofs`` package is fine.
 
+Also checked, for ``corridors/`` and ``proofs/``: no import cycle between
+modules, no module over ``MAX_LINES`` lines, no private name (``_name``)
+imported from another module. Nothing in the repository (packages, tests,
+benchmarks, examples, documentation scripts) imports ``optax._src``.
+
 Imports inside functions (deferred imports, e.g. of optional dependencies)
 count everywhere: a deferred import still ties two modules together, for the
 layers and for cycles alike. A deferred import is the usual way to hide a
@@ -129,13 +134,27 @@ def test_layers_import_only_downwards():
     assert not (problems := _violations(_layering)), "\n".join(problems)
 
 
-def test_no_private_optax_import():
-    def rule(module, imported):
-        if _in(imported.module, ("optax._src",)):
-            yield (f"{_where(module, imported)}: {module} imports {imported.module}, optax's private internals; "
-                   "use the public optax API (optax, optax.tree, optax.GradientTransformation …)")
+def _every_python_file() -> list[Path]:
+    """The packages, and the tests, benchmarks, examples and documentation scripts beside them."""
+    folders = [ROOT / name for name in (*PACKAGES, "tests", "benchmarks", "examples", "docs")]
+    files = [path for folder in folders if folder.is_dir() for path in sorted(folder.rglob("*.py"))]
+    return sorted(ROOT.glob("*.py")) + [path for path in files if "_build" not in path.parts]
 
-    assert not (problems := _violations(rule)), "\n".join(problems)
+
+def test_no_private_optax_import_anywhere():
+    problems = []
+    for path in _every_python_file():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                modules = [node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            if any(_in(m, ("optax._src",)) for m in modules):
+                problems.append(f"{path.relative_to(ROOT)}:{node.lineno} imports from optax._src, optax's private "
+                                "internals; use the public optax API (optax, optax.tree, optax.GradientTransformation …)")
+    assert not problems, "\n".join(problems)
 
 
 def test_no_private_name_crosses_a_module_boundary():
