@@ -18,7 +18,7 @@ from .components import sample_component
 from .statements import FLOW_TIME as _t, GD_STEPS, LEARNING_RATE as _h, TARGET_LEVEL as _tau
 from .zero_test import normalize, value_at
 
-__all__ = ["GenericCorridorPoint", "factor_radicands"]
+__all__ = ["GenericCorridorPoint"]
 
 _SMALL = (sp.Rational(1, 10**3), sp.Rational(1, 10**5))
 
@@ -111,7 +111,7 @@ class GenericCorridorPoint:
             return True, "exactly, from every point of the corridor"
         try:
             with budget.enforced("statement (g)"):
-                if sp.simplify(factor_radicands(landing, self.parameters)) == 0:
+                if sp.simplify(_factor_radicands(landing, self.parameters)) == 0:
                     return True, "exactly, from every point of the corridor (simplification)"
         except BudgetExceeded:
             pass
@@ -135,7 +135,7 @@ class GenericCorridorPoint:
             reduced = self.modulo_ideal(simplified, times)
             if reduced is True:
                 return True, sp.S.Zero, "every coefficient lies in the component's ideal (Gröbner reduction)"
-        simplified = [normalize(factor_radicands(r, symbols), symbols) for r in simplified]
+        simplified = [normalize(_factor_radicands(r, symbols), symbols) for r in simplified]
         resolved = []
         for _ in range(2 * GD_STEPS + 2):  # nested kinks (GD iterates) are resolved from the inside out
             kinks = sorted({a for r in simplified for a in r.atoms(sp.Abs)
@@ -237,7 +237,7 @@ class GenericCorridorPoint:
         return None, sp.Matrix(residuals), "not reduced to 0 symbolically"
 
 
-def factor_radicands(expr, variables=()):
+def _factor_radicands(expr, variables=()):
     """sqrt(a²·b) → |a|·sqrt(b): factoring radicands exposes the kinks of distance functions.
 
     A radicand that contains an inner radical √P (P a polynomial) is first

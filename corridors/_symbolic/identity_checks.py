@@ -20,7 +20,6 @@ def _verdict(test: ZeroTest):
     return test.verdict, test.residual, test.method
 
 
-
 def gradient_along_flow(analysis, variables, budget):
     """Differentiate g(θ(t)) for undefined θᵢ(t) and substitute θᵢ' = −gᵢ(θ)."""
     d = analysis.derivatives

@@ -206,7 +206,6 @@ def _decided(decision: AlgebraicDecision, region) -> bool:
     return False
 
 
-
 def _from_algebra(piece, decision: AlgebraicDecision, component, symbols) -> CorridorComponent:
     engine = decision.corridor_set.engine
     equations, integers = component.equations, ()
