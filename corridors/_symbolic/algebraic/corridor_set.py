@@ -94,6 +94,7 @@ def decide_corridor_set(model: AlgebraicModel, *, admissible_region=None, region
 
     Raises ``BudgetExceeded`` when the budget runs out.
     """
+    method: DecisionMethod
     if model.is_rational:
         equations, direction, saturate = _line_identity_system(model)
         closure = invariant_set(equations, model.variables, auxiliary=direction, saturate=saturate, budget=budget,
