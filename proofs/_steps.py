@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 import sympy as sp
 
@@ -24,8 +25,10 @@ from ._latex import latex
 
 __all__ = [
     "ALL_N",
+    "AllN",
     "DIMENSIONS",
     "RELATIONS",
+    "Relation",
     "CheckedStep",
     "Control",
     "ControlResult",
@@ -41,9 +44,12 @@ DIMENSIONS = (1, 2, 3, 4)
 
 # A Step's ``dimension``: the n it was checked in, ALL_N for a derivation with
 # symbolic size (MatrixSymbol of shape n×1), or None for a fixed example.
-ALL_N = "all"
+AllN = Literal["all"]
+ALL_N: AllN = "all"
 
-RELATIONS = ("= 0", "> 0")
+# What a Step claims of its residual: that it vanishes, or that it is positive.
+Relation = Literal["= 0", "> 0"]
+RELATIONS: tuple[Relation, ...] = get_args(Relation)
 
 
 class Status(str, enum.Enum):
@@ -82,8 +88,8 @@ class Step:
     justification: str
     residual: object
     assumes: tuple[Hypothesis, ...] = ()
-    dimension: int | str | None = None
-    relation: str = "= 0"
+    dimension: int | AllN | None = None
+    relation: Relation = "= 0"
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,7 @@ class Control:
     derive: Callable[[], Iterable[Step]] = field(repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Proof:
     """A statement of the paper with the derivation that checks it.
 
@@ -234,7 +240,7 @@ class ControlResult:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProofResult:
     """Outcome of checking one ``Proof``.
 

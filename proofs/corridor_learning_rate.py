@@ -17,7 +17,7 @@ from ._calculus import coordinates, difference, dot, generic_loss, loss_is, symb
 from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
-__all__ = ["PROOF", "corridor_learning_rate"]
+__all__ = ["PROOF", "clr_landing", "corridor_learning_rate"]
 
 TARGET = sp.Symbol("E^*")
 
@@ -27,7 +27,7 @@ def corridor_learning_rate(loss_value, target, squared_gradient_norm):
     return (loss_value - target) / squared_gradient_norm
 
 
-def _one_step(loss, target):
+def clr_landing(loss, target):
     """(h, E(θ − h g)) for the corridor learning rate, with E generic at the new point."""
     g = loss.g
     h = corridor_learning_rate(loss.E, target, dot(g, g))
@@ -39,7 +39,7 @@ def derive(dims):
     """Yield the landing on E* for a generic corridor loss, then the cone example, per dimension."""
     for n in dims:
         loss = generic_loss(n)
-        h, landed = _one_step(loss, TARGET)
+        h, landed = clr_landing(loss, TARGET)
         linear = Substitute(
             "E decreases linearly on the line ℓ(s) = θ − s g down to level E* (a corridor)",
             r"E(\theta - s\,g) = E(\theta) - s\,\lVert g\rVert^2",
@@ -75,7 +75,7 @@ def control():
     """For every loss? On the bowl with E* = 0 the Polyak step lands at θ/2, where E = ‖θ‖²/8."""
     for n in (1, 2):
         loss = generic_loss(n)
-        _, landed = _one_step(loss, sp.Integer(0))
+        _, landed = clr_landing(loss, sp.Integer(0))
         yield Step(
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ E(\theta - h g) = 0 \text{ for } h = E/\lVert g\rVert^2",
             justification="would hold if the corridor learning rate reached E* in one step for every loss",

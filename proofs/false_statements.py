@@ -32,8 +32,8 @@ from ._calculus import (
 )
 from ._steps import CheckedStep, Proof, Step
 from ._hypotheses import Eliminate
-from .corridor_learning_rate import TARGET, _one_step
-from .gd_equals_gf import _induction_step
+from .corridor_learning_rate import TARGET, clr_landing
+from .gd_equals_gf import induction_step
 
 __all__ = ["FALSE_STATEMENTS", "false_statements"]
 
@@ -45,7 +45,7 @@ def _bowl(loss):
 def _gd_gf_on_bowl(dims):
     for n in (1, 2):
         loss = generic_loss(n)
-        _, residual = _induction_step(loss)
+        _, residual = induction_step(loss)
         yield Step(r"E = \tfrac12\lVert\theta\rVert^2:\ \theta_k = \theta(kh)", "false: the bowl is no corridor",
                    residual, assumes=(_bowl(loss),), dimension=n)
 
@@ -53,7 +53,7 @@ def _gd_gf_on_bowl(dims):
 def _clr_every_loss(dims):
     for n in (1, 2):
         loss = generic_loss(n)
-        _, landed = _one_step(loss, TARGET)
+        _, landed = clr_landing(loss, TARGET)
         yield Step(r"E(\theta - h g) = E^*", "false: needs the corridor (linear decrease on the line)",
                    difference(landed, TARGET), dimension=n)
 

@@ -21,7 +21,7 @@ from ._calculus import T, along_line, corridor, difference, generic_loss, loss_i
 from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
-__all__ = ["PROOF"]
+__all__ = ["PROOF", "induction_step"]
 
 K = sp.Symbol("k", integer=True, nonnegative=True)
 H_STEP = sp.Symbol("h", positive=True)
@@ -37,7 +37,7 @@ def _line(loss, s):
     return sp.ImmutableMatrix(loss.theta) - s * loss.g
 
 
-def _induction_step(loss):
+def induction_step(loss):
     """θₖ − h g(θₖ) − ℓ((k+1)h) for θₖ = ℓ(k h): the residual of the induction step."""
     iterate = _line(loss, K * H_STEP)
     return iterate, difference(iterate - H_STEP * _gradient_at(loss, iterate), _line(loss, (K + 1) * H_STEP))
@@ -59,7 +59,7 @@ def derive(dims):
             assumes=(along_line(loss, curve, -c), corridor(loss)),
             dimension=n,
         )
-        iterate, residual = _induction_step(loss)
+        iterate, residual = induction_step(loss)
         constant = Substitute(
             "g(ℓ(s)) = g₀ on the line (previous step)",
             r"g(\theta_0 - s\,g_0) = g_0",
@@ -80,7 +80,7 @@ def control():
     for n in (1, 2):
         loss = generic_loss(n)
         bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
-        _, residual = _induction_step(loss)
+        _, residual = induction_step(loss)
         yield Step(
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \theta_{k+1} = \ell\big((k+1)h\big)",
             justification="the induction step without the corridor (g is not constant on ℓ)",

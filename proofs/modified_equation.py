@@ -19,7 +19,7 @@ from ._calculus import (
 )
 from ._steps import Control, Proof, Step
 
-__all__ = ["PROOF"]
+__all__ = ["PROOF", "coefficient_of", "lie_series"]
 
 
 def modified_field(loss, h):
@@ -29,11 +29,11 @@ def modified_field(loss, h):
     first = sp.ImmutableMatrix([sp.Function(f"f_{{1,{i}}}")(*theta) for i in range(1, n + 1)])
     second = sp.ImmutableMatrix([sp.Function(f"f_{{2,{i}}}")(*theta) for i in range(1, n + 1)])
     field = -g + h * first + h**2 * second
-    mismatch = _lie_series(field, theta, h, 3) - (sp.ImmutableMatrix(theta) - h * g)
-    f1 = _solve_linear(_coefficient(mismatch, h, 2), first)
+    mismatch = lie_series(field, theta, h, 3) - (sp.ImmutableMatrix(theta) - h * g)
+    f1 = _solve_linear(coefficient_of(mismatch, h, 2), first)
     # Put the solved f₁ (a function of θ, differentiated at order h³) back in.
     known = {f.func: sp.Lambda(theta, value) for f, value in zip(first, f1)}
-    cubic = _coefficient(mismatch, h, 3).applyfunc(
+    cubic = coefficient_of(mismatch, h, 3).applyfunc(
         lambda e: e.replace(lambda a: getattr(a, "func", None) in known, lambda a: known[a.func](*a.args)).doit()
     )
     return f1, _solve_linear(cubic, second)
@@ -99,7 +99,7 @@ def control():
         )
 
 
-def _lie_series(field, theta, h, order):
+def lie_series(field, theta, h, order):
     """Σₖ hᵏ/k! L_fᵏ θ up to hᵒʳᵈᵉʳ, for a field f polynomial in h.
 
     The k-th term only needs L_fᵏ θ up to h^(order−k), so f and each power are
@@ -120,7 +120,8 @@ def _truncate(column, h, degree):
     return column.applyfunc(lambda e: sum((sp.expand(e).coeff(h, p) * h**p for p in range(degree + 1)), sp.Integer(0)))
 
 
-def _coefficient(column, h, power):
+def coefficient_of(column, h, power):
+    """The coefficient of h^power in each entry of the column."""
     return column.applyfunc(lambda e: sp.expand(e).coeff(h, power))
 
 

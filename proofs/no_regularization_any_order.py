@@ -21,7 +21,7 @@ import sympy as sp
 
 from ._calculus import corridor, difference, generic_loss, lie_derivative, loss_is
 from ._steps import Control, Proof, Step
-from .modified_equation import _coefficient, _lie_series
+from .modified_equation import coefficient_of, lie_series
 
 __all__ = ["PROOF"]
 
@@ -44,8 +44,8 @@ def _triangular_residual(n, k, order=4):
               for j in (1, 2, 3)]
     full = -loss.g + sum((_H ** (j + 1) * f for j, f in enumerate(fields)), sp.zeros(n, 1))
     lower = -loss.g + sum((_H ** (j + 1) * f for j, f in enumerate(fields[: k - 1])), sp.zeros(n, 1))
-    return difference(_coefficient(_lie_series(full, loss.theta, _H, order), _H, k + 1),
-                      fields[k - 1] + _coefficient(_lie_series(lower, loss.theta, _H, order), _H, k + 1))
+    return difference(coefficient_of(lie_series(full, loss.theta, _H, order), _H, k + 1),
+                      fields[k - 1] + coefficient_of(lie_series(lower, loss.theta, _H, order), _H, k + 1))
 
 
 def derive(dims):

@@ -115,8 +115,9 @@ def test_a_control_that_is_only_refused_does_not_count():
     """A control must be refuted at a witness; failing by refusal (here an empty residual) shows nothing."""
     (lemma,) = proofs.select(["lemma-2.8-gradient-along-flow"])
     hollow = Control("anything", lambda: iter([Step("anything", "empty", sp.ImmutableMatrix(0, 1, []))]))
-    result = check_proof(Proof(lemma.name, lemma.title, lemma.reference, lemma.statement, lemma.derive,
-                               lemma.hypothesis, hollow, lemma.dimensions), timeout=PATIENT)
+    result = check_proof(Proof(name=lemma.name, title=lemma.title, reference=lemma.reference,
+                               statement=lemma.statement, derive=lemma.derive, hypothesis=lemma.hypothesis,
+                               control=hollow, dimensions=lemma.dimensions), timeout=PATIENT)
     assert result.control.status is Status.FAILED
     assert result.status is Status.UNKNOWN and "only refused" in result.message
 
@@ -150,8 +151,8 @@ def _trivial_proof(derive) -> Proof:
     def control():
         yield Step("x = x + 1", "false", difference(x, x + 1))
 
-    return Proof("trivial", "trivial", "test", "x + x = 2x", derive, hypothesis="none",
-                 control=Control("x = x + 1", control))
+    return Proof(name="trivial", title="trivial", reference="test", statement="x + x = 2x", derive=derive,
+                 hypothesis="none", control=Control("x = x + 1", control))
 
 
 def _identity_step():
@@ -186,9 +187,10 @@ def test_a_proof_without_a_failing_control_is_not_proved():
 
     proof = _trivial_proof(derive)
     assert check_proof(proof).status is Status.PROVED
-    no_control = Proof("p", "p", "test", "s", derive)
+    no_control = Proof(name="p", title="p", reference="test", statement="s", derive=derive)
     assert check_proof(no_control).status is Status.UNKNOWN
-    holding = Proof("p", "p", "test", "s", derive, control=Control("true", lambda: iter([_identity_step()])))
+    holding = Proof(name="p", title="p", reference="test", statement="s", derive=derive,
+                    control=Control("true", lambda: iter([_identity_step()])))
     result = check_proof(holding)
     assert result.status is Status.UNKNOWN and "control did not fail" in result.message
 

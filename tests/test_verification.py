@@ -4,6 +4,7 @@ import pytest
 import sympy as sp
 
 from corridors import analyze, verify
+from corridors._symbolic.statements import STATEMENTS
 
 x, y = sp.symbols("x y", real=True)
 
@@ -22,26 +23,28 @@ x, y = sp.symbols("x y", real=True)
 def test_statements_hold_on_corridor_losses(loss):
     verification = verify(loss, [x, y], timeout=60)
     assert verification.holds is True, str(verification)
-    for key in "abcdefg":
-        assert verification[key], f"statement ({key}) was not checked"
-        assert all(not c.vacuous for c in verification[key])
+    for name in STATEMENTS:
+        assert verification[name], f"statement {name} was not checked"
+        assert all(not c.vacuous for c in verification[name])
 
 
 def test_statements_without_corridor_are_vacuous_not_fabricated():
     verification = verify(x * y, [x, y], timeout=60)
     assert verification.holds is True
-    assert all(c.vacuous for key in "bcdg" for c in verification[key])
-    assert not any(c.vacuous for key in "aef" for c in verification[key])
+    about_corridors = ("straight-line-flow", "linear-decrease", "gd-equals-gf", "clr-one-step")
+    assert all(c.vacuous for name in about_corridors for c in verification[name])
+    assert not any(c.vacuous for name in ("gradient-along-flow", "one-step-gap", "no-implicit-regularization")
+                   for c in verification[name])
 
 
 def test_one_step_gap_reports_the_third_order_term():
-    (gap,) = verify(x + y**2, [x, y], timeout=60)["e"]
+    (gap,) = verify(x + y**2, [x, y], timeout=60)["one-step-gap"]
     assert gap.holds is True
     assert "4*y/3" in gap.method  # −(h³/6) L³θ for this loss, computed by hand: (0, 4y/3)
 
 
 def test_kinks_are_respected_for_the_cone():
-    checks = verify(sp.sqrt(x**2 + y**2), [x, y])["b"]
+    checks = verify(sp.sqrt(x**2 + y**2), [x, y])["straight-line-flow"]
     assert checks[0].holds is True
     assert "kink" in checks[0].method
 
@@ -51,14 +54,15 @@ def test_a_false_corridor_is_caught():
     # GD = GF must all fail, with a witness.
     from corridors._symbolic.budget import TimeBudget
     from corridors._symbolic.components import CorridorComponent
-    from corridors._symbolic.verification import _Corridor
+    from corridors._symbolic.corridor_checks import GenericCorridorPoint
     from corridors._symbolic.zero_test import ZeroTest
 
     report = analyze((x**2 + y**2) / 2, [x, y])
     analysis = report.pieces[0]
     fake = ZeroTest(True, sp.S.Zero, "pretend")
-    component = CorridorComponent(0, (), sp.true, 2, fake, ZeroTest(False, x, "pretend"), fake, True)
-    corridor = _Corridor(report, analysis, component)
+    component = CorridorComponent(piece=0, equations=(), region=sp.true, dimension=2, hg_vanishes=fake,
+                                  stationary=ZeroTest(False, x, "pretend"), invariant=fake, meets_region=True)
+    corridor = GenericCorridorPoint(report, analysis, component)
     for check in (corridor.straight_line_flow, corridor.linear_decrease, corridor.gd_equals_gf):
         holds, residual, method = check(TimeBudget(30))
         assert holds is False, method
@@ -79,23 +83,25 @@ def test_undecided_analyses_give_undecided_verifications():
 
 def test_identities_are_labelled_and_corridor_checks_are_not():
     verification = verify(x + y**2, [x, y], timeout=60)
-    assert all(c.identity for c in verification["a"] + verification["e"])
-    assert {c.identity for c in verification["f"]} == {True, False}  # the identity, and H g = 0 on y = 0
-    assert not any(c.identity for key in "bcdg" for c in verification[key])
-    (gd,) = verification["d"]
+    assert all(c.identity for c in verification["gradient-along-flow"] + verification["one-step-gap"])
+    # the identity, and H g = 0 on y = 0
+    assert {c.identity for c in verification["no-implicit-regularization"]} == {True, False}
+    about_corridors = ("straight-line-flow", "linear-decrease", "gd-equals-gf", "clr-one-step")
+    assert not any(c.identity for name in about_corridors for c in verification[name])
+    (gd,) = verification["gd-equals-gf"]
     assert "k = 1..3" in gd.method
 
 
 def test_clr_statement_is_qualified_where_the_step_passes_the_apex():
     # Cone + 1 with E* = 0: the Polyak step overshoots the apex (E = 1 there) and lands at E = 2.
     verification = verify(sp.sqrt(x**2 + y**2) + 1, [x, y])
-    (clr,) = verification["g"]
+    (clr,) = verification["clr-one-step"]
     assert clr.holds is True and "NOT for E* = 0" in clr.condition
     # The plain cone: the step lands on the apex, E = 0, exactly.
-    (clr,) = verify(sp.sqrt(x**2 + y**2), [x, y])["g"]
+    (clr,) = verify(sp.sqrt(x**2 + y**2), [x, y])["clr-one-step"]
     assert "is reached" in clr.condition
     # A target the corridor reaches: E* = 3/2 is above the apex of the cone + 1.
-    (clr,) = verify(sp.sqrt(x**2 + y**2) + 1, [x, y], target=sp.Rational(3, 2), timeout=60)["g"]
+    (clr,) = verify(sp.sqrt(x**2 + y**2) + 1, [x, y], target=sp.Rational(3, 2), timeout=60)["clr-one-step"]
     assert "is reached" in clr.condition
 
 
@@ -106,5 +112,14 @@ def test_verification_forms():
     data = json.loads(verification.to_json())
     assert data["holds"] is True
     assert {c["key"] for c in data["checks"]} == set("abcdefg")
+    assert {c["name"] for c in data["checks"]} == set(STATEMENTS)
+
+
+def test_checks_are_reached_by_name_or_by_the_papers_letter():
+    verification = verify(x + y**2, [x, y], timeout=60)
+    for name, statement in STATEMENTS.items():
+        assert verification[name] == verification[statement.letter]
+        assert verification[name] and all(c.name == name and c.key == statement.letter for c in verification[name])
+    assert verification["no-such-statement"] == ()
     assert "holds" in str(verification)
     assert verification._repr_latex_().startswith("$")

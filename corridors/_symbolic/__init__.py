@@ -1,5 +1,6 @@
 """Symbolic core: exact corridor analysis of losses written in SymPy."""
 
+from .algebraic.ideals import Engine
 from .analysis import CLASSIFICATIONS, DEFAULT_TIMEOUT, POINT_STATUSES, analyze
 from .piece_analysis import PieceAnalysis
 from .components import CorridorComponent
@@ -11,7 +12,7 @@ from .verification import StatementCheck, Verification
 from .zero_test import ZeroTest
 
 
-def algebra_engine() -> str:
+def algebra_engine() -> Engine:
     """The engine of the exact algebra: ``"Singular"`` when installed (``corridors[algebra]``), else ``"SymPy"``.
 
     Both give the same verdicts; Singular decides more hard polynomial systems

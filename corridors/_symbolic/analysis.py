@@ -21,11 +21,10 @@ from .loss import prepare
 from .piece_analysis import PieceAnalysis, analyze_piece
 from .pieces import smooth_pieces
 from .report import CorridorReport
+from .vocabulary import CLASSIFICATIONS, POINT_STATUSES, Classification
 
 __all__ = ["CLASSIFICATIONS", "POINT_STATUSES", "DEFAULT_TIMEOUT", "PieceAnalysis", "analyze"]
 
-CLASSIFICATIONS = ("everywhere", "partial", "none", "unknown")
-POINT_STATUSES = ("corridor", "stationary", "not-corridor", "singular", "unknown")
 DEFAULT_TIMEOUT = 5.0
 
 
@@ -111,7 +110,7 @@ def analyze(loss, variables=None, *, timeout: float = DEFAULT_TIMEOUT) -> Corrid
     )
 
 
-def classify(analyses, problems, *, complete: bool = True) -> tuple[str, str]:
+def classify(analyses, problems, *, complete: bool = True) -> tuple[Classification, str]:
     """Classification and reason from the analyses of the pieces (see the module docstring)."""
     corridors = [c for a in analyses for c in a.corridors]
     hg = [a.hg_vanishes.verdict for a in analyses]

@@ -15,12 +15,13 @@ import dataclasses
 
 import sympy as sp
 
+from .vocabulary import ComponentKind
 from .zero_test import ZeroTest, points_in
 
 __all__ = ["CorridorComponent"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CorridorComponent:
     """One component of {H g = 0}.
 
@@ -59,7 +60,7 @@ class CorridorComponent:
         return self.dimension > 0
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ComponentKind:
         """``corridor``, ``stationary``, ``not-invariant``, ``outside-piece``, ``spurious`` or ``undecided``."""
         if self.is_corridor:
             return "corridor"

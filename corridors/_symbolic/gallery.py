@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from .parsing import parse_loss
+from .vocabulary import Classification
 
 __all__ = ["GALLERY", "GalleryLoss"]
 
@@ -22,7 +23,7 @@ class GalleryLoss:
     family: str
     text: str  # the loss as the CLI accepts it
     variables: tuple[str, ...]
-    expected: str  # classification predicted by theory
+    expected: Classification  # classification predicted by theory
     why: str
 
     def expression(self):

@@ -10,6 +10,9 @@ Two routes find the components where H g ≢ 0:
   of a relaxed model: ``sympy.solve`` branch by branch, each candidate checked
   by exact zero tests, completeness certified only where it can be argued.
 
+The components that are not corridors (stationary points, sets the flow
+leaves) are listed by ``other_components.py`` for small systems.
+
 A certified corridor is kept even when the rest of the piece is undecided (a
 lower bound); ``corridors_decided`` says whether the list of corridors is
 known to be complete.
@@ -21,30 +24,26 @@ import dataclasses
 
 import sympy as sp
 
-from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set, hg_components
-from .algebraic.ideals import engine_name, fibre, invariant_set
+from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set
+from .algebraic.ideals import engine_name
 from .algebraic.models import AlgebraicModel, algebraic_model
-from .algebraic.real_points import all_real_solutions, numeric_sign
 from .bounds import bounded_below_and_entire
 from .budget import BudgetExceeded, TimeBudget
-from .components import CorridorComponent, is_zero_number, sample_component
+from .components import CorridorComponent, sample_component
 from .derivatives import Derivatives, derivatives
-from .families import periodic_presentation
+from .families import merge_families, periodic_presentation
+from .other_components import other_components
 from .pieces import Piece
+from .regions import region_test
 from .solving import real_factors, solve_equations
 from .zero_test import ZeroTest, all_zero, find_witness, normalize, value_at
 
 __all__ = ["PieceAnalysis", "analyze_piece"]
 
 _OPEN_SET = ZeroTest(True, sp.S.Zero, "open set: every direction is tangent")
-# Listing the non-corridor components of {H g = 0} (stationary points, sets the flow
-# leaves) needs the prime decomposition of ⟨H g⟩ itself, which is much harder than
-# the corridor ideal; it is attempted only for small systems, never for the verdict.
-_LISTING_MAX_VARIABLES = 3
-_LISTING_MAX_DEGREE = 8
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class PieceAnalysis:
     """Analysis of one smooth piece of the loss."""
 
@@ -100,27 +99,35 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
                                       piece.interior)
     except BudgetExceeded:
         undecided = ZeroTest(None, sp.nan, "time budget exceeded")
-        return PieceAnalysis(piece, d, undecided, undecided, (), None, _singular(d), ("time budget exceeded",))
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=undecided, gradient_vanishes=undecided,
+                             components=(), complete=None, singular=_singular(d), notes=("time budget exceeded",))
     singular = _singular(d)
     if hg_vanishes.verdict is True:
-        whole = CorridorComponent(piece.index, (), region, len(symbols), hg_vanishes, gradient_vanishes, _OPEN_SET,
-                                  True, method="H g ≡ 0 on the piece")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (whole,), True, singular, (), True,
-                             "H g ≡ 0 by exact normalisation")
+        whole = CorridorComponent(piece=piece.index, equations=(), region=region, dimension=len(symbols),
+                                  hg_vanishes=hg_vanishes, stationary=gradient_vanishes, invariant=_OPEN_SET,
+                                  meets_region=True, method="H g ≡ 0 on the piece")
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(whole,), complete=True,
+                             singular=singular, notes=(), corridors_decided=True,
+                             method="H g ≡ 0 by exact normalisation")
     if hg_vanishes.verdict is None:
         notes.append(f"could not decide whether H g vanishes identically: {hg_vanishes.method}")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes))
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(), complete=None, singular=singular,
+                             notes=tuple(notes))
     bounded = bounded_below_and_entire(expr, symbols)
     if bounded is not None:
         listed, complete = (), None
         if model is not None:
-            listed, complete = _other_components(piece, d, model, (), symbols, budget, notes)
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, listed, complete, singular, tuple(notes),
-                             True, f"bounded below: {bounded}", model)
+            listed, complete = other_components(piece, d, model, (), symbols, budget, notes)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=listed, complete=complete,
+                             singular=singular, notes=tuple(notes), corridors_decided=True,
+                             method=f"bounded below: {bounded}", model=model)
     decision = None
     if model is not None:
         try:
-            decision = decide_corridor_set(model, admissible_region=_region_test(region), region=region,
+            decision = decide_corridor_set(model, admissible_region=region_test(region), region=region,
                                            budget=budget)
         except BudgetExceeded:
             hint = "" if engine_name() == "Singular" else " (pip install 'corridors[algebra]' for the faster Singular engine)"
@@ -128,40 +135,48 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
     if decision is not None and _decided(decision, region):
         components = [_from_algebra(piece, decision, c, symbols) for c in decision.components
                       if c.real.verdict is True]
-        components = _merge_families(components)
+        components = merge_families(components)
         corridor_bases = tuple(c.basis for c in decision.components)
-        listed, complete = _other_components(piece, d, model, corridor_bases, symbols, budget, notes)
+        listed, complete = other_components(piece, d, model, corridor_bases, symbols, budget, notes)
         method = f"{decision.method} ({decision.corridor_set.engine}): {decision.reason}"
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, tuple(components) + listed, complete,
-                             singular, tuple(notes), True, method, model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=tuple(components) + listed,
+                             complete=complete, singular=singular, notes=tuple(notes), corridors_decided=True,
+                             method=method, model=model)
     if decision is not None:
         notes.append(f"algebra: {decision.reason}")
     if parameters:
         # sympy.solve divides by parameter expressions without saying so: not an honest route here.
         notes.append(f"the corridor set depends on the parameters {', '.join(map(str, parameters))}: "
                      "substitute values for them to decide")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes), None,
-                             "parametric loss", model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(), complete=None, singular=singular,
+                             notes=tuple(notes), corridors_decided=None, method="parametric loss", model=model)
     # Solving route: for losses without a model, relaxed models and undecided real points.
     equations = list(d.hg)
     if decision is not None and decision.components:
         # Candidates from the relaxed model narrow the search: solve their equations in θ.
         candidates = _candidate_components(piece, d, decision, symbols, budget, notes)
         corridors_decided = None
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, candidates, None, singular, tuple(notes),
-                             corridors_decided, "candidates of a relaxed algebraic model, solved in θ", model)
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=candidates, complete=None,
+                             singular=singular, notes=tuple(notes), corridors_decided=corridors_decided,
+                             method="candidates of a relaxed algebraic model, solved in θ", model=model)
     try:
         solutions = solve_equations(equations, symbols, region=region, budget=budget)
         components = tuple(_component(piece, d, dict(branch), symbols, budget) for branch in solutions.branches)
     except BudgetExceeded:
         notes.append("time budget exceeded while solving H g = 0")
-        return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, (), None, singular, tuple(notes), None,
-                             "sympy.solve", model)
-    components = tuple(_merge_families(list(_drop_contained(components))))
+        return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
+                             gradient_vanishes=gradient_vanishes, components=(), complete=None, singular=singular,
+                             notes=tuple(notes), corridors_decided=None, method="sympy.solve", model=model)
+    components = tuple(merge_families(list(_drop_contained(components))))
     notes.extend(solutions.notes)
     decided = solutions.complete is True and all(c.is_corridor is not None for c in components)
-    return PieceAnalysis(piece, d, hg_vanishes, gradient_vanishes, components, solutions.complete, singular,
-                         tuple(notes), True if decided else None, "solving H g = 0 branch by branch", model)
+    return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes, gradient_vanishes=gradient_vanishes,
+                         components=components, complete=solutions.complete, singular=singular, notes=tuple(notes),
+                         corridors_decided=True if decided else None, method="solving H g = 0 branch by branch",
+                         model=model)
 
 
 def _vanishes(in_model, exprs, symbols, options, interior=()) -> ZeroTest:
@@ -191,38 +206,6 @@ def _decided(decision: AlgebraicDecision, region) -> bool:
     return False
 
 
-def _region_test(region):
-    if region is sp.true:
-        return None
-
-    def holds(point):
-        return _holds(region, point)
-
-    return holds
-
-
-def _holds(condition, point) -> bool | None:
-    value = condition.xreplace(point)
-    if value in (sp.true, sp.false):
-        return bool(value)
-    if isinstance(value, sp.And):
-        verdicts = [_holds(a, {}) for a in value.args]
-        return False if False in verdicts else (None if None in verdicts else True)
-    if isinstance(value, sp.Or):
-        verdicts = [_holds(a, {}) for a in value.args]
-        return True if True in verdicts else (None if None in verdicts else False)
-    if isinstance(value, sp.Not):
-        inner = _holds(value.args[0], {})
-        return None if inner is None else not inner
-    if isinstance(value, sp.core.relational.Relational):
-        sign = numeric_sign(value.lhs - value.rhs)
-        if sign is None:
-            return None
-        return {sp.StrictGreaterThan: sign > 0, sp.GreaterThan: sign >= 0, sp.StrictLessThan: sign < 0,
-                sp.LessThan: sign <= 0, sp.Equality: sign == 0, sp.Unequality: sign != 0}.get(type(value))
-    return None
-
-
 def _from_algebra(piece, decision: AlgebraicDecision, component, symbols) -> CorridorComponent:
     engine = decision.corridor_set.engine
     equations, integers = component.equations, ()
@@ -236,8 +219,10 @@ def _from_algebra(piece, decision: AlgebraicDecision, component, symbols) -> Cor
                           tuple(witness.items()))
     invariant = ZeroTest(True, sp.S.Zero, f"the corridor ideal is closed under the flow ({decision.method})")
     ideal = tuple(component.basis) if decision.model.is_rational else ()
-    return CorridorComponent(piece.index, tuple(equations), piece.region, component.dimension, hg, stationary,
-                             invariant, True, tuple(integers), f"{decision.method} ({engine})", ideal)
+    return CorridorComponent(piece=piece.index, equations=tuple(equations), region=piece.region,
+                             dimension=component.dimension, hg_vanishes=hg, stationary=stationary,
+                             invariant=invariant, meets_region=True, integers=tuple(integers),
+                             method=f"{decision.method} ({engine})", ideal=ideal)
 
 
 def _short_point(point) -> str:
@@ -245,137 +230,6 @@ def _short_point(point) -> str:
     return text if len(text) < 120 else text[:119] + "…"
 
 
-def _merge_families(components):
-    """Families x = a + pk and x = a + p/2 + pk (k ∈ ℤ) that behave alike are one family x = a + (p/2)k."""
-    merged, used = [], set()
-    for i, first in enumerate(components):
-        if i in used:
-            continue
-        shape = _family_shape(first)
-        if shape is not None:
-            lhs, offset, period = shape
-            for j in range(i + 1, len(components)):
-                other = components[j]
-                other_shape = _family_shape(other)
-                if j in used or other_shape is None or other_shape[0] != lhs:
-                    continue
-                if other.kind != first.kind or other.is_corridor is not first.is_corridor:
-                    continue  # members that behave differently stay apart
-                if sp.simplify(other_shape[2] - period) != 0:
-                    continue
-                shift = sp.simplify((other_shape[1] - offset) / period - sp.S.Half)
-                if shift.is_integer:
-                    used.add(j)
-                    (k,) = first.integers
-                    start = sp.Mod(offset, period / 2) if (offset / period).is_number else offset
-                    equation = sp.Eq(lhs, start + k * period / 2, evaluate=False)
-                    first = dataclasses.replace(first, equations=(equation,))
-                    break
-        merged.append(first)
-    return merged
-
-
-def _family_shape(component):
-    """``(variable, offset, period)`` of a one-equation family x = offset + period·k, else None."""
-    if len(component.integers) != 1 or len(component.equations) != 1:
-        return None
-    (k,) = component.integers
-    eq = component.equations[0]
-    rhs = sp.expand(eq.rhs)
-    period = sp.diff(rhs, k)
-    if period == 0 or period.has(k) or not eq.lhs.is_Symbol:
-        return None
-    return eq.lhs, sp.expand(rhs - period * k), period
-
-
-def _other_components(piece, d, model, corridor_bases, symbols, budget, notes):
-    """Stationary points and sets the flow leaves: listed for small models only."""
-    if model.parameters or len(symbols) > _LISTING_MAX_VARIABLES:
-        return (), None
-    if not model.is_rational:
-        return _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes)
-    numerators = [model.numerator(h) for h in model.hg]
-    degree = max((sp.Poly(h, *symbols).total_degree() for h in numerators if h != 0), default=0)
-    if degree > _LISTING_MAX_DEGREE:
-        return (), None
-    try:
-        ideal = invariant_set(numerators, symbols, saturate=[(f,) for f in model.denominators], budget=budget,
-                              decompose=True)
-        if ideal.empty:
-            return (), True
-        primes = ideal.primes
-        corridor_bases = {tuple(sorted(map(sp.srepr, basis))) for basis in corridor_bases}
-        gradient = [model.numerator(g) for g in model.gradient]
-        listed = []
-        for prime in primes:
-            if tuple(sorted(map(sp.srepr, prime.basis))) in corridor_bases:
-                continue
-            reducer = sp.groebner(list(prime.basis), *symbols, order="grevlex")
-            stationary = all(reducer.reduce(g)[1] == 0 for g in gradient)
-            if prime.dimension == 0:
-                points = all_real_solutions(fibre(prime.basis, symbols, {}, budget=budget), list(symbols))
-                if points is None:
-                    return (), None  # some real points could not be enumerated: the list would be incomplete
-                for point in points:
-                    listed.append(_point_component(piece, d, point, symbols, stationary))
-            else:
-                equations = tuple(sp.Eq(p, 0) for p in prime.basis)
-                listed.append(_listed_component(piece, equations, prime.dimension, stationary))
-        return tuple(listed), True
-    except BudgetExceeded:
-        notes.append("stationary points and non-invariant sets not listed: time budget exceeded")
-        return (), None
-
-
-def _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes):
-    if len(model.gens) > _LISTING_MAX_VARIABLES + 2:
-        return (), None
-    numerators = [model.numerator(h) for h in model.hg]
-    degree = max((sp.Poly(h, *model.gens).total_degree() for h in numerators if h != 0), default=0)
-    if degree > _LISTING_MAX_DEGREE:
-        return (), None  # a decomposition this size would spend the budget on a list, not on the verdict
-    try:
-        found = hg_components(model, budget=budget)
-    except BudgetExceeded:
-        notes.append("stationary points and non-invariant sets not listed: time budget exceeded")
-        return (), None
-    if found is None:
-        return (), None
-    corridor_bases = {tuple(sorted(map(sp.srepr, basis))) for basis in corridor_bases}
-    listed = []
-    for component in found:
-        if tuple(sorted(map(sp.srepr, component.basis))) in corridor_bases:
-            continue
-        if component.dimension == 0:
-            listed.extend(_point_component(piece, d, point, model.variables, component.stationary)
-                          for point in component.points)
-        else:
-            listed.append(_listed_component(piece, component.equations, component.dimension, component.stationary))
-    return tuple(listed), True
-
-
-def _point_component(piece, d, point, symbols, stationary) -> CorridorComponent:
-    equations = tuple(sp.Eq(v, point[v], evaluate=False) for v in symbols)
-    g_at = sp.Matrix([e.xreplace(point) for e in d.gradient])
-    stationary_test = ZeroTest(True, sp.S.Zero, "g vanishes on this prime component") if stationary else \
-        ZeroTest(False, g_at, "g ≠ 0 at this point", tuple(point.items()))
-    invariant = ZeroTest(True if stationary else False, sp.S.Zero if stationary else g_at,
-                         "an isolated point is invariant only if g = 0 there")
-    hg = ZeroTest(True, sp.S.Zero, "a real zero of H g")
-    return CorridorComponent(piece.index, equations, piece.region, 0, hg, stationary_test, invariant,
-                             _holds(piece.region, point) if piece.region is not sp.true else True,
-                             method="real roots of a zero-dimensional prime of ⟨H g⟩")
-
-
-def _listed_component(piece, equations, dimension, stationary) -> CorridorComponent:
-    hg = ZeroTest(True, sp.S.Zero, "a prime component of ⟨H g⟩")
-    stationary_test = ZeroTest(stationary, sp.S.Zero if stationary else sp.nan,
-                               "g is in the prime" if stationary else "g is not in the prime")
-    invariant = ZeroTest(True if stationary else False, sp.S.Zero,
-                         "stationary points" if stationary else "not in the corridor set: the flow leaves it")
-    return CorridorComponent(piece.index, equations, piece.region, dimension, hg, stationary_test, invariant,
-                             None if piece.region is not sp.true else True,
-                             method="prime component of ⟨H g⟩ (complex dimension)")
 
 
 def _candidate_components(piece, d, decision: AlgebraicDecision, symbols, budget, notes):
@@ -399,7 +253,7 @@ def _candidate_components(piece, d, decision: AlgebraicDecision, symbols, budget
             found.append(component)
         if solutions.complete is not True:
             notes.append(f"the solutions of {', '.join(map(str, candidate.equations))} may be incomplete")
-    return tuple(_merge_families(list(_drop_contained(tuple(found)))))
+    return tuple(merge_families(list(_drop_contained(tuple(found)))))
 
 
 def _component(piece, d: Derivatives, assignment, symbols, budget) -> CorridorComponent:
@@ -426,8 +280,9 @@ def _component(piece, d: Derivatives, assignment, symbols, budget) -> CorridorCo
     else:
         meets = True if sample_component(assignment, parameters, piece.region, piece.expression, count=1) else None
     equations = tuple(sp.Eq(v, assignment[v], evaluate=False) for v in symbols if v in assignment)
-    return CorridorComponent(piece.index, equations, piece.region, len(free), hg_vanishes, stationary, invariant,
-                             meets, integers, "solving H g = 0")
+    return CorridorComponent(piece=piece.index, equations=equations, region=piece.region, dimension=len(free),
+                             hg_vanishes=hg_vanishes, stationary=stationary, invariant=invariant, meets_region=meets,
+                             integers=integers, method="solving H g = 0")
 
 
 def _drop_contained(components):
@@ -460,4 +315,3 @@ def _singular(d: Derivatives) -> tuple:
             if factor not in factors:
                 factors.append(factor)
     return tuple(factors)
-

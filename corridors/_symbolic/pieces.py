@@ -29,6 +29,7 @@ import math
 import sympy as sp
 
 from .linear_regions import interior_point, interior_point_of_rows, linear_coefficients
+from .vocabulary import SplitMethod
 from .zero_test import normalize, points_in, zero_test
 
 __all__ = ["Piece", "PieceSplit", "smooth_pieces", "piece_boundaries"]
@@ -56,7 +57,7 @@ class PieceSplit:
     pieces: tuple  # Piece, ...
     dropped: tuple  # regions found empty by sampling (folding route)
     kinks: tuple  # functions f: E is not C² somewhere on f = 0
-    method: str  # "smooth", "hyperplane arrangement" or "piecewise folding"
+    method: SplitMethod  # "smooth", "hyperplane arrangement" or "piecewise folding"
 
     def __iter__(self):  # ``pieces, dropped = smooth_pieces(...)`` keeps working
         return iter((self.pieces, self.dropped))

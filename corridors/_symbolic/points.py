@@ -27,6 +27,7 @@ from .budget import BudgetExceeded, TimeBudget
 from .components import is_zero_number
 from .derivatives import derivatives
 from .pieces import smooth_pieces
+from .vocabulary import PointStatus
 from .zero_test import normalize, value_at
 
 __all__ = ["exact_point", "line_identity_at", "point_status"]
@@ -84,7 +85,7 @@ def _exact_number(value, name):
     return sp.Rational(repr(number))  # the decimal the user wrote, exactly
 
 
-def point_status(report, point) -> str:
+def point_status(report, point) -> PointStatus:
     """``corridor``, ``stationary``, ``not-corridor``, ``singular`` or ``unknown`` at ``point``.
 
     Exact arithmetic at the point runs under the report's time budget; past it
@@ -121,7 +122,7 @@ def line_identity_at(formula, symbols, point, gradient=None) -> bool | None:
     return True if all(r == 0 for r in simplified) else None
 
 
-def _point_status(report, pt) -> str:
+def _point_status(report, pt) -> PointStatus:
     from .._errors import InvalidArgument
 
     value = report.piece_loss.xreplace(pt)

@@ -9,11 +9,12 @@ import sympy as sp
 
 from .piece_analysis import PieceAnalysis
 from .points import point_status
+from .vocabulary import Classification, PointStatus
 
 __all__ = ["CorridorReport"]
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class CorridorReport:
     """Where a loss's corridors are, and the evidence for each verdict.
 
@@ -35,7 +36,7 @@ class CorridorReport:
 
     loss: sp.Expr
     variables: tuple
-    classification: str
+    classification: Classification
     reason: str
     pieces: tuple[PieceAnalysis, ...]
     dropped_regions: tuple
@@ -121,7 +122,7 @@ class CorridorReport:
         return tuple(dict.fromkeys(self._to_user(c) for c in conditions))
 
     # --- questions -----------------------------------------------------------
-    def status_at(self, point) -> str:
+    def status_at(self, point) -> PointStatus:
         """Status of one point: ``corridor``, ``stationary``, ``not-corridor``, ``singular`` or ``unknown``.
 
         ``point`` maps each variable (symbol or name) to a finite real number,

@@ -25,6 +25,7 @@ non-empty one is split into prime components whose real points are searched
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 import sympy as sp
 
@@ -33,7 +34,10 @@ from .ideals import InvariantSet, Prime, fibre, invariant_set
 from .models import AlgebraicModel
 from .real_points import RealPoint, all_real_solutions, numeric_sign, real_point
 
-__all__ = ["AlgebraicComponent", "AlgebraicDecision", "decide_corridor_set"]
+# How the corridor ideal was built: from the line identity (exact models) or by closing under the flow.
+DecisionMethod = Literal["line identity", "invariant closure"]
+
+__all__ = ["AlgebraicComponent", "AlgebraicDecision", "DecisionMethod", "decide_corridor_set"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,7 +57,7 @@ class AlgebraicDecision:
     """Outcome of the algebraic decision of one smooth piece."""
 
     model: AlgebraicModel
-    method: str  # "line identity" or "invariant closure"
+    method: DecisionMethod
     corridor_set: InvariantSet
     components: tuple  # AlgebraicComponent, ...
     has_corridor: bool | None  # a real corridor point exists (True), none (False), undecided
@@ -90,6 +94,7 @@ def decide_corridor_set(model: AlgebraicModel, *, admissible_region=None, region
 
     Raises ``BudgetExceeded`` when the budget runs out.
     """
+    method: DecisionMethod
     if model.is_rational:
         equations, direction, saturate = _line_identity_system(model)
         closure = invariant_set(equations, model.variables, auxiliary=direction, saturate=saturate, budget=budget,

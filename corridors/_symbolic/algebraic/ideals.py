@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from typing import Literal
 
 import sympy as sp
 from sympy.polys.orderings import ProductOrder, grevlex
@@ -28,7 +29,10 @@ from sympy.polys.orderings import ProductOrder, grevlex
 from ..budget import BudgetExceeded, TimeBudget
 from .singular import SingularError, parse_polynomial, run_singular, singular_binary, to_singular
 
-__all__ = ["InvariantSet", "Prime", "engine_name", "fibre", "invariant_set", "minimal_primes"]
+__all__ = ["Engine", "InvariantSet", "Prime", "engine_name", "fibre", "invariant_set", "minimal_primes"]
+
+# The engine that computed an ideal: both give the same verdicts.
+Engine = Literal["Singular", "SymPy"]
 
 MAX_CLOSURE_ROUNDS = 12
 
@@ -41,7 +45,7 @@ class InvariantSet:
     basis: tuple  # a Gröbner basis (grevlex) in the kept variables; () when empty
     closed: bool  # the closure reached a fixed point (always True without a vector field)
     rounds: int
-    engine: str
+    engine: Engine
     primes: tuple | None = None  # minimal primes of the result, when asked for
 
 
@@ -58,7 +62,7 @@ class Prime:
         return all(sp.Poly(p, *gens).total_degree() <= 1 for p in self.basis if p.has(*gens))
 
 
-def engine_name() -> str:
+def engine_name() -> Engine:
     return "Singular" if singular_binary() is not None else "SymPy"
 
 

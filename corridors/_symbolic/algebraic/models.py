@@ -31,12 +31,16 @@ from __future__ import annotations
 import dataclasses
 import math
 from functools import reduce
+from typing import Literal
 
 import sympy as sp
 from sympy import QQ
 from sympy.polys.fields import field
 
-__all__ = ["AlgebraicModel", "Atom", "algebraic_model"]
+__all__ = ["AlgebraicModel", "Atom", "AtomKind", "algebraic_model"]
+
+# The functions of θ a ring generator can stand for.
+AtomKind = Literal["exp-base", "exp", "log", "sqrt", "sin", "cos", "atan"]
 
 _MAX_ATOMS = 12
 _MAX_VARIABLES = 30
@@ -51,7 +55,7 @@ class Atom:
     """A ring generator standing for a function of θ."""
 
     symbol: sp.Symbol
-    kind: str  # "exp-base", "exp", "log", "sqrt", "sin", "cos", "atan"
+    kind: AtomKind
     original: sp.Expr  # what it stands for, in θ
     argument: sp.Expr  # the argument (radicand for sqrt) over the generators; θᵢ/M for an exp base
 
@@ -171,7 +175,7 @@ class _Builder:
             return self.atom("atan", e, self.convert(e.args[0]))
         raise NotAlgebraic(f"{e.func} is not modelled")
 
-    def atom(self, kind, original, argument):
+    def atom(self, kind: AtomKind, original, argument):
         key = (kind, argument)
         if key not in self.by_key:
             if len(self.atoms) >= _MAX_ATOMS:
