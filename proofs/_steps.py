@@ -190,9 +190,8 @@ class CheckedStep:
     def latex(self) -> str:
         """``claim \\quad (justification; verdict)`` for a one-line rendering."""
         where = _where(self.dimension)
-        verdict = {True: r"\text{residual} = 0", False: r"\text{residual} \neq 0"}.get(
-            self.holds, r"\text{residual undecided}"
-        )
+        verdict = (r"\text{residual undecided}" if self.holds is None
+                   else r"\text{residual} = 0" if self.holds else r"\text{residual} \neq 0")
         if self.holds and self.relation == "> 0":
             verdict = r"\text{residual} > 0"
         note = _latex_text(self.justification + (f" ({where})" if where else ""))

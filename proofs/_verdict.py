@@ -300,4 +300,4 @@ def _enters(raw, hypotheses, index: int, relation: Relation) -> bool | None:
     if shown_nonzero(dropped):  # a witness is cheaper than a reduction: try it first
         return True
     holds, _ = decide(dropped)
-    return {True: False, False: True}.get(holds)
+    return None if holds is None else not holds

@@ -43,7 +43,7 @@ CLI = ("corridors._cli", "corridors.__main__")
 APPLICATIONS = ("corridors._demo", "corridors._experiments")
 CORE = (
     "corridors._symbolic", "corridors._numeric", "corridors._optim", "corridors._testing", "corridors._plotting",
-    "corridors._errors", "corridors.numeric", "corridors.strategies",
+    "corridors._errors", "corridors._optional", "corridors._validate", "corridors.numeric", "corridors.strategies",
 )
 
 
@@ -128,6 +128,12 @@ def _layering(module, imported):
     if _in(module, ("corridors",)) and target.startswith("proofs._"):
         yield (f"{_where(module, imported)}: the library module {module} imports the private module {target}; "
                "use the public `proofs` package API (re-export the name in proofs/__init__.py if it is missing)")
+
+
+def test_every_module_has_a_layer():
+    unplaced = [m for m in SOURCES if m.startswith("corridors.") and not _in(m, CLI + APPLICATIONS + CORE)]
+    assert not unplaced, (f"modules in no layer: {unplaced}; add each to CLI, APPLICATIONS or CORE in "
+                          "tests/test_architecture.py so that the layering rules cover it")
 
 
 def test_layers_import_only_downwards():

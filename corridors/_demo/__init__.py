@@ -3,7 +3,7 @@
 :func:`.run.run_demo` runs the symbolic gallery, the machine-checked proofs, a
 numeric check of an MLP on scikit-learn's digits and a short CLR-vs-SGD study,
 and writes ``report.md``, ``summary.json`` and PNG figures into one folder.
-Presets live in :mod:`.config`, the four steps in :mod:`.gallery`,
+Presets live in :mod:`.config`, the summary of a run in :mod:`.summary`, the four steps in :mod:`.gallery`,
 :mod:`.proof_check`, :mod:`.numeric_check` and :mod:`.clr_check`, the report
 in :mod:`.render`.
 """

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # run.py imports this module
-    from .run import DemoSummary
+from .summary import DemoSummary
 
 __all__ = ["markdown"]
 

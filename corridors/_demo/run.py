@@ -32,12 +32,13 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .clr_check import ClrSection, clr_section
+from .clr_check import clr_section
 from .config import DEFAULT, DemoConfig
-from .gallery import GallerySection, gallery_section
-from .numeric_check import NumericSection, numeric_section
-from .proof_check import ProofsSection, proofs_section
+from .gallery import gallery_section
+from .numeric_check import numeric_section
+from .proof_check import proofs_section
 from .render import markdown
+from .summary import DemoSummary
 
 __all__ = ["DemoResult", "DemoSummary", "default_out_dir", "run_demo"]
 
@@ -63,39 +64,6 @@ class DemoResult:
     gallery_ok: bool
     proofs_ok: bool
     wall_s: float
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class DemoSummary:
-    """Everything the demo measured: ``summary.json`` is its :meth:`to_dict`, ``report.md`` its rendering."""
-
-    corridors_version: str
-    config: str
-    date_utc: str
-    machine: str
-    wall_s: float
-    gallery: GallerySection
-    proofs: ProofsSection
-    numeric: NumericSection
-    clr: ClrSection
-    figures: tuple[str, ...]  # relative to the output folder
-
-    def to_dict(self) -> dict:
-        """The JSON form written to ``summary.json``."""
-        return {
-            "corridors_version": self.corridors_version,
-            "config": self.config,
-            "date_utc": self.date_utc,
-            "machine": self.machine,
-            "wall_s": self.wall_s,
-            "gallery": self.gallery.to_dict(),
-            "gallery_ok": self.gallery.ok,
-            "proofs": self.proofs.to_dict(),
-            "proofs_ok": self.proofs.ok,
-            "numeric": self.numeric.to_dict(),
-            "clr": self.clr.to_dict(),
-            "figures": list(self.figures),
-        }
 
 
 def default_out_dir() -> Path:

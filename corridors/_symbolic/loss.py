@@ -54,10 +54,10 @@ def prepare(loss, variables=None) -> PreparedLoss:
     """
     if isinstance(loss, str):
         names = None if variables is None else [_name_of(v) for v in _as_sequence(variables)]
-        expression, symbols = parse_loss(loss, names)
-        parameters = tuple(sorted(expression.free_symbols - set(symbols), key=lambda s: s.name))
-        expression, symbols = _check_expression(expression, symbols)
-        return PreparedLoss(expression, symbols, parameters, expression, symbols)
+        expression, parsed = parse_loss(loss, names)
+        parameters = tuple(sorted(expression.free_symbols - set(parsed), key=lambda s: s.name))
+        expression, checked = _check_expression(expression, parsed)
+        return PreparedLoss(expression, checked, parameters, expression, checked)
     if isinstance(loss, (int, float)) and not isinstance(loss, bool):
         loss = sp.nsimplify(loss)
     if isinstance(loss, (sp.MatrixBase, list, tuple, sp.Tuple)) or getattr(loss, "shape", ()) not in ((), None):

@@ -133,14 +133,14 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
             hint = "" if engine_name() == "Singular" else " (pip install 'corridors[algebra]' for the faster Singular engine)"
             notes.append("time budget exceeded in the algebraic decision" + hint)
     if decision is not None and _decided(decision, region):
-        components = [_from_algebra(piece, decision, c, symbols) for c in decision.components
-                      if c.real.verdict is True]
-        components = merge_families(components)
+        found = [_from_algebra(piece, decision, c, symbols) for c in decision.components
+                 if c.real.verdict is True]
+        found = merge_families(found)
         corridor_bases = tuple(c.basis for c in decision.components)
         listed, complete = other_components(piece, d, model, corridor_bases, symbols, budget, notes)
         method = f"{decision.method} ({decision.corridor_set.engine}): {decision.reason}"
         return PieceAnalysis(piece=piece, derivatives=d, hg_vanishes=hg_vanishes,
-                             gradient_vanishes=gradient_vanishes, components=tuple(components) + listed,
+                             gradient_vanishes=gradient_vanishes, components=tuple(found) + listed,
                              complete=complete, singular=singular, notes=tuple(notes), corridors_decided=True,
                              method=method, model=model)
     if decision is not None:
@@ -273,6 +273,7 @@ def _component(piece, d: Derivatives, assignment, symbols, budget) -> CorridorCo
     except BudgetExceeded:
         undecided = ZeroTest(None, sp.nan, "time budget exceeded")
         hg_vanishes = stationary = invariant = undecided
+    meets: bool | None
     if region is sp.true:
         meets = True
     elif not parameters:

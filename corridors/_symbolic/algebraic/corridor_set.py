@@ -74,7 +74,7 @@ def _line_identity_system(model: AlgebraicModel):
     direction = tuple(sp.Dummy(f"v{i}", real=True) for i in range(len(variables)))
     s = sp.Dummy("s")
     shift = {v: v + s * d for v, d in zip(variables, direction)}
-    equations = []
+    equations: list = []
     q_line = sp.expand(common.xreplace(shift))
     for numerator, denominator, d in zip(numerators, denominators, direction):
         p = sp.expand(sp.cancel(numerator * common / denominator))
@@ -114,6 +114,7 @@ def decide_corridor_set(model: AlgebraicModel, *, admissible_region=None, region
         return AlgebraicDecision(model, method, closure, (), None,
                                  f"the invariant closure did not reach a fixed point in {closure.rounds} rounds")
     primes = closure.primes
+    assert primes is not None  # a closed closure carries its primes
     admissible = _admissibility(model, gens, admissible_region)
     positive = tuple(p for p in model.positive if p in gens)
     components = []
@@ -192,6 +193,7 @@ def hg_components(model: AlgebraicModel, *, budget: TimeBudget | None = None) ->
     positive = tuple(p for p in model.positive if p in gens)
     gradient = [model.numerator(g) for g in model.gradient]
     found = []
+    assert ideal.primes is not None  # the caller returned early otherwise
     for index, prime in enumerate(ideal.primes):
         real = real_point(prime, gens, admissible=admissible, positive=positive, budget=budget, seed=index)
         if real.verdict is False:
@@ -201,7 +203,7 @@ def hg_components(model: AlgebraicModel, *, budget: TimeBudget | None = None) ->
         reducer = sp.groebner(list(prime.basis), *gens, order="grevlex")
         stationary = all(reducer.reduce(g)[1] == 0 for g in gradient)
         dimension = prime.dimension + len(model.variables) - _rank(model, gens)
-        points = ()
+        points: tuple[dict, ...] = ()
         if dimension == 0:
             if not set(model.variables) <= set(gens):
                 return None  # θ enters only through exp(θ/M): its points would need logarithms

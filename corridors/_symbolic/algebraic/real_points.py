@@ -177,7 +177,7 @@ def all_real_solutions(polys, order, *, search: bool = False):
 
     With ``search=True`` the solutions found are returned even when some may be missing.
     """
-    missing = [] if search else None
+    missing: list | None = [] if search else None
     polys = [sp.expand(p) for p in polys if p != 0]
     if any(not p.free_symbols for p in polys):
         return []  # a non-zero constant: no solution at all
@@ -193,7 +193,7 @@ def all_real_solutions(polys, order, *, search: bool = False):
         candidates = [p for p in others if _leading_variable(p, order) == g]
         linear = [p for p in candidates if sp.degree(p, g) == 1 and sp.Poly(p, g).LC().is_number]
         if not linear:
-            skipped = []  # not in shape position
+            skipped: list = []  # not in shape position
             points = _back_substitute(polys, list(reversed(order)), {}, skipped)
             return points if search or not skipped else None
         p = linear[0]
