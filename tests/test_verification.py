@@ -123,3 +123,15 @@ def test_checks_are_reached_by_name_or_by_the_papers_letter():
     assert verification["no-such-statement"] == ()
     assert "holds" in str(verification)
     assert verification._repr_latex_().startswith("$")
+
+
+def test_a_costly_check_on_one_corridor_does_not_starve_another():
+    # Two corridors (inside and outside the circle): exact GD through the outer one's nested
+    # radicals may use the whole budget, but only after every corridor's cheap checks ran.
+    t0, t1 = sp.symbols("theta0 theta1", real=True)
+    loss = sp.Abs(sp.sqrt((t0 - 1) ** 2 + (t1 + 1) ** 2) - 1) + 2
+    verification = verify(loss, [t0, t1], timeout=20)
+    assert verification.holds is not False, str(verification)
+    for name in ("straight-line-flow", "linear-decrease", "no-implicit-regularization"):
+        checks = [c for c in verification[name] if not c.identity]
+        assert len(checks) == 2 and all(c.holds is True for c in checks), str(verification)
