@@ -259,10 +259,7 @@ def check_hyperparameter(name: Hyperparameter, value: Any) -> None:
     accepts_inf, accepts_nonpositive, meaning, todo = _RULES[name]
     if isinstance(value, (str, bytes)) or value is None:
         raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}")
-    try:
-        shape = jnp.shape(value)
-    except TypeError:
-        raise InvalidArgument(f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}") from None
+    shape = _shape(value, f"{name} must be a number or a schedule ({meaning}), got {value!r}: {todo}")
     if shape != ():
         raise InvalidArgument(
             f"{name} must be a scalar or a schedule ({meaning}), got an array of shape {shape}: {todo}"
@@ -303,13 +300,18 @@ def check_value(value: Any, who: str = "corridors.clr") -> None:
             f"{who} needs the loss value: call update(grads, state, params, value=loss), "
             "with the loss whose gradient is grads (e.g. from jax.value_and_grad)"
         )
-    try:
-        shape = jnp.shape(value)
-    except TypeError:
-        raise InvalidArgument(f"value must be the scalar loss, got {value!r}") from None
+    shape = _shape(value, f"value must be the scalar loss, got {value!r}")
     if shape != ():
         raise InvalidArgument(
             f"value must be the scalar loss (shape ()), got an array of shape {shape}: pass the mean "
             "loss of the batch, e.g. value=per_example_losses.mean() (a vector step would be broadcast "
             "into the update)"
         )
+
+
+def _shape(value: Any, not_an_array: str) -> tuple:
+    """``jnp.shape(value)``, or :class:`~corridors.InvalidArgument` saying ``not_an_array`` for a non-array."""
+    try:
+        return jnp.shape(value)
+    except TypeError:
+        raise InvalidArgument(not_an_array) from None

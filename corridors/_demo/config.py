@@ -71,12 +71,12 @@ DEFAULT = DemoConfig(
     ),
 )
 
-QUICK = DemoConfig(
+# The same run, scaled down to seconds: what the tests of the demo use.
+QUICK = dataclasses.replace(
+    DEFAULT,
     name="quick",
-    symbolic_timeout=5.0,
     plot_resolution=48,
     proof_names=("lemma-2.8-gradient-along-flow", "corridor-learning-rate"),
-    proof_timeout=None,
     mlp_width=16,
     drift_examples=64,
     drift_learning_rates=(0.1, 1.0),
@@ -84,13 +84,7 @@ QUICK = DemoConfig(
     probe_steps=20,
     probe_every=5,
     probe_batch=32,
-    probe_learning_rate=0.5,
-    clr_study=StudyConfig(
-        batch_sizes=(0,),
-        steps=20,
-        eval_every=10,
-        seeds=1,
-        sgd_learning_rates=(0.3, 1.0),
-        methods=("sgd", "clr"),
+    clr_study=dataclasses.replace(
+        DEFAULT.clr_study, batch_sizes=(0,), steps=20, seeds=1, sgd_learning_rates=(0.3, 1.0), methods=("sgd", "clr")
     ),
 )
