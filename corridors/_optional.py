@@ -22,6 +22,15 @@ EXTRAS = {
     "hypothesis": "testing",
 }
 
+# What the applications (`corridors bench`, `corridors demo`) import, all installed by the `bench` extra.
+BENCH_MODULES = ("matplotlib", "tqdm", "sklearn")
+
+
+def require_bench(purpose: str) -> None:
+    """Check, before any work, that every package of the ``bench`` extra is installed."""
+    for module in BENCH_MODULES:
+        require(module, purpose, extra="bench")
+
 
 def require(module: str, purpose: str, extra: str | None = None) -> ModuleType:
     """``import module``, or a :class:`MissingDependency` naming the extra to install for ``purpose``.

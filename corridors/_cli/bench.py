@@ -59,11 +59,10 @@ def _positive_int(text: str) -> int:
 
 def run_bench(args) -> int:
     """Handler of ``corridors bench``; returns the exit status."""
-    from .._optional import require
+    from .._optional import require_bench
     from ._output import writable_folder
 
-    for module in ("matplotlib", "tqdm", "sklearn"):  # before any work: say what to install first
-        require(module, "corridors bench", extra="bench")
+    require_bench("corridors bench")  # before any work: say what to install first
     from .._experiments import study
 
     if args.study != "clr":  # argparse's choices already enforce this

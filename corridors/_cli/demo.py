@@ -32,11 +32,10 @@ def register(subparsers) -> None:
 
 def _handle(args) -> int:
     """Run the demo; returns the exit status."""
-    from .._optional import require
+    from .._optional import require_bench
     from ._output import writable_folder
 
-    for module in ("matplotlib", "tqdm", "sklearn"):  # before any work: say what to install first
-        require(module, "corridors demo", extra="bench")
+    require_bench("corridors demo")  # before any work: say what to install first
     from .._demo import DEFAULT, QUICK, default_out_dir, run_demo
 
     out = writable_folder(args.out if args.out is not None else default_out_dir())
