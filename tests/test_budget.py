@@ -10,6 +10,8 @@ import pytest
 from corridors._symbolic.algebraic.singular import run_singular, singular_binary
 from corridors._symbolic.budget import BudgetExceeded, TimeBudget, cpu_seconds
 
+TICK = 0.02  # wider than any kernel's scheduler tick (1-10 ms)
+
 
 def burn(seconds: float) -> None:
     """Spend about ``seconds`` of CPU time in this thread."""
@@ -30,7 +32,9 @@ def test_work_spends_the_budget_and_is_interrupted():
     with pytest.raises(BudgetExceeded):
         with budget.enforced("burn"):
             burn(5.0)
-    assert 0.2 <= budget.elapsed < 2.0
+    # The kernel's profiling timer and the CPU clock read here are sampled
+    # differently: the timer may fire a scheduler tick before the clock shows 0.2 s.
+    assert 0.2 - TICK <= budget.elapsed < 2.0
 
 
 def test_the_outer_budget_resumes_after_a_nested_one():
