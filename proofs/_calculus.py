@@ -32,6 +32,8 @@ __all__ = [
     "gradient_flow",
     "corridor",
     "loss_is",
+    "loss_is_bowl",
+    "bowl_of",
     "along_line",
     "difference",
     "lie_series_licence",
@@ -147,6 +149,16 @@ def corridor(loss: GenericLoss, speed: sp.Expr | None = None) -> Eikonal:
 def loss_is(loss: GenericLoss, formula: sp.Expr, latex: str, text: str | None = None) -> Substitute:
     """Hypothesis: the generic E is the given ``formula`` in the coordinates θ."""
     return Substitute(text or f"E is the loss {sp.sstr(formula)}", f"E = {latex}", rules=((loss.E, formula),))
+
+
+def loss_is_bowl(loss: GenericLoss) -> Substitute:
+    """Hypothesis: E is the bowl ½‖θ‖², the negative control of most statements (Hg = θ ≠ 0)."""
+    return loss_is(loss, bowl_of(loss.theta), r"\tfrac12\lVert\theta\rVert^2")
+
+
+def bowl_of(theta) -> sp.Expr:
+    """½‖θ‖² in the coordinates ``theta``."""
+    return sum((v**2 for v in theta), sp.Integer(0)) / 2
 
 
 def along_line(loss: GenericLoss, curve, velocity, *, at_point: bool = True, time: sp.Symbol = T) -> AlongFlow:

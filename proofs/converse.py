@@ -13,7 +13,18 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, corridor, difference, generic_loss, gradient_flow, jacobian, loss_is, on_path, path
+from ._calculus import (
+    T,
+    corridor,
+    difference,
+    generic_loss,
+    gradient_flow,
+    jacobian,
+    loss_is,
+    loss_is_bowl,
+    on_path,
+    path,
+)
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
@@ -87,7 +98,7 @@ def control():
     for n in (1, 2):
         loss = generic_loss(n)
         curve = path(n)
-        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        bowl = loss_is_bowl(loss)
         yield Step(
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ [h^2]\big(\theta(t+h) - \theta_1\big) = 0",
             justification="would hold if GD and GF agreed to O(h³) on the bowl",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import coordinates, difference, dot, generic_loss, loss_is, symbols_vector
+from ._calculus import coordinates, difference, dot, generic_loss, loss_is, loss_is_bowl, symbols_vector
 from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
@@ -80,7 +80,7 @@ def control():
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ E(\theta - h g) = 0 \text{ for } h = E/\lVert g\rVert^2",
             justification="would hold if the corridor learning rate reached E* in one step for every loss",
             residual=landed,
-            assumes=(loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2"),),
+            assumes=(loss_is_bowl(loss),),
             dimension=n,
         )
 

@@ -15,7 +15,17 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import (
-    T, along_line, corridor, difference, dot, generic_loss, gradient, gradient_flow, loss_is, on_path, path,
+    T,
+    along_line,
+    corridor,
+    difference,
+    dot,
+    generic_loss,
+    gradient,
+    gradient_flow,
+    loss_is_bowl,
+    on_path,
+    path,
     symbols_vector,
 )
 from ._steps import Control, Proof, Step
@@ -83,7 +93,7 @@ def control():
     """On the bowl E = ½‖θ‖² (H g = θ ≠ 0) the line θ₀ − t g(θ₀) does not solve GF."""
     for n in (1, 2):
         loss = generic_loss(n)
-        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        bowl = loss_is_bowl(loss)
         line = {v: v - T * gv for v, gv in zip(loss.theta, loss.g)}  # θ₀ − t g(θ₀), θ₀ = θ
         velocity = -loss.g  # d/dt of the line
         on_line = loss.g.applyfunc(lambda e: e.subs(line, simultaneous=True))

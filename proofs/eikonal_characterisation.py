@@ -14,7 +14,20 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, corridor, difference, dot, generic_loss, gradient, gradient_flow, hessian, loss_is, on_path, path
+from ._calculus import (
+    T,
+    bowl_of,
+    corridor,
+    difference,
+    dot,
+    generic_loss,
+    gradient,
+    gradient_flow,
+    hessian,
+    loss_is,
+    on_path,
+    path,
+)
 from ._steps import Control, Proof, Step
 from ._hypotheses import Eikonal, Substitute
 
@@ -83,7 +96,7 @@ def control():
     for n in (1, 2):
         loss, u, scaled, _ = _setting(n)
         bowl = Substitute("u = ½‖θ‖² (‖∇u‖ = ‖θ‖ ≠ 1)", r"u = \tfrac12\lVert\theta\rVert^2",
-                          rules=((u, sum(v**2 for v in loss.theta) / 2),))
+                          rules=((u, bowl_of(loss.theta)),))
         yield Step(
             claim=r"E = c\,u + e,\ u = \tfrac12\lVert\theta\rVert^2:\ Hg = 0",
             justification="would hold if any u gave a corridor, without the eikonal equation",

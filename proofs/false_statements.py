@@ -28,7 +28,19 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import (
-    T, corridor, difference, dot, generic_loss, gradient, gradient_flow, loss_is, on_path, path, symbols_vector,
+    T,
+    bowl_of,
+    corridor,
+    difference,
+    dot,
+    generic_loss,
+    gradient,
+    gradient_flow,
+    loss_is,
+    loss_is_bowl,
+    on_path,
+    path,
+    symbols_vector,
 )
 from ._steps import CheckedStep, Proof, Step
 from ._hypotheses import Eliminate
@@ -38,16 +50,12 @@ from .gd_equals_gf import induction_step
 __all__ = ["FALSE_STATEMENTS", "false_statements"]
 
 
-def _bowl(loss):
-    return loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
-
-
 def _gd_gf_on_bowl(dims):
     for n in (1, 2):
         loss = generic_loss(n)
         _, residual = induction_step(loss)
         yield Step(r"E = \tfrac12\lVert\theta\rVert^2:\ \theta_k = \theta(kh)", "false: the bowl is no corridor",
-                   residual, assumes=(_bowl(loss),), dimension=n)
+                   residual, assumes=(loss_is_bowl(loss),), dimension=n)
 
 
 def _clr_every_loss(dims):
@@ -114,10 +122,10 @@ def _contradictory_hypotheses(dims):
     # second throws away what the first imposed: from a contradiction anything follows.
     for n in (1, 2):
         loss = generic_loss(n)
-        bowl = sum(v**2 for v in loss.theta) / 2
+        bowl = bowl_of(loss.theta)
         yield Step(r"E = \tfrac12\lVert\theta\rVert^2:\ Hg = 0", "false: the bowl is no corridor",
                    loss.Hg + sp.ImmutableMatrix([loss.E - bowl] * n),
-                   assumes=(corridor(loss), _bowl(loss)), dimension=n)
+                   assumes=(corridor(loss), loss_is_bowl(loss)), dimension=n)
 
 
 def _positive_without_assumption(dims):

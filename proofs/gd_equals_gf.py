@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, along_line, corridor, difference, generic_loss, loss_is, on_path, path
+from ._calculus import T, along_line, corridor, difference, generic_loss, loss_is, loss_is_bowl, on_path, path
 from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
@@ -79,7 +79,7 @@ def control():
     """On the bowl: the induction step fails, and one GD step misses the exact flow θ₀e^{−h}."""
     for n in (1, 2):
         loss = generic_loss(n)
-        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        bowl = loss_is_bowl(loss)
         _, residual = induction_step(loss)
         yield Step(
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \theta_{k+1} = \ell\big((k+1)h\big)",

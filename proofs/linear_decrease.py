@@ -8,7 +8,7 @@ d/dt ‖g‖² = 0, so E(θ(t)) is the affine function with value E(θ₀) and s
 
 from __future__ import annotations
 
-from ._calculus import T, corridor, difference, dot, generic_loss, gradient_flow, loss_is, on_path, path
+from ._calculus import T, corridor, difference, dot, generic_loss, gradient_flow, loss_is_bowl, on_path, path
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
@@ -58,7 +58,7 @@ def control():
     for n in (1, 2):
         loss = generic_loss(n)
         curve = path(n)
-        bowl = loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2")
+        bowl = loss_is_bowl(loss)
         yield Step(
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \tfrac{d^2}{dt^2} E(\theta(t)) = 0",
             justification="would hold if E(θ(t)) were affine in t for every loss",

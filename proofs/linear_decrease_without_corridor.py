@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, difference, dot, generic_loss, gradient_flow, loss_is, on_path, path
+from ._calculus import T, difference, dot, generic_loss, gradient_flow, loss_is, loss_is_bowl, on_path, path
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
@@ -77,7 +77,7 @@ def control():
         claim=r"E = \tfrac12\lVert\theta\rVert^2:\ g^\top H g = 0",
         justification="would hold if gᵀHg vanished without the atan2 structure",
         residual=dot(loss.g, loss.Hg),
-        assumes=(loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2"),),
+        assumes=(loss_is_bowl(loss),),
         dimension=2,
     )
 

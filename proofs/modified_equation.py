@@ -15,7 +15,15 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import (
-    corridor, difference, dot, generic_loss, gradient, jacobian, lie_derivative, lie_series_licence, loss_is,
+    corridor,
+    difference,
+    dot,
+    generic_loss,
+    gradient,
+    jacobian,
+    lie_derivative,
+    lie_series_licence,
+    loss_is_bowl,
 )
 from ._steps import Control, Proof, Step
 
@@ -94,7 +102,7 @@ def control():
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ f_1 = 0",
             justification="would hold if GD had no implicit regularization on the bowl",
             residual=f1,
-            assumes=(loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2"),),
+            assumes=(loss_is_bowl(loss),),
             dimension=n,
         )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import corridor, difference, generic_loss, lie_derivative, loss_is
+from ._calculus import corridor, difference, generic_loss, lie_derivative, loss_is_bowl
 from ._steps import Control, Proof, Step
 from .modified_equation import coefficient_of, lie_series
 
@@ -88,7 +88,7 @@ def control():
             claim=r"E = \tfrac12\lVert\theta\rVert^2:\ L_{-g}^2\theta = 0",
             justification="would hold if there were no implicit regularization off corridors",
             residual=_powers(loss, 2)[1],
-            assumes=(loss_is(loss, sum(v**2 for v in loss.theta) / 2, r"\tfrac12\lVert\theta\rVert^2"),),
+            assumes=(loss_is_bowl(loss),),
             dimension=n,
         )
 
