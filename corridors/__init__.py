@@ -6,44 +6,62 @@ Implements *Corridor Geometry in Gradient-Based Optimization* (Dherin & Rosca,
 checks on large networks, and the Corridor Learning Rate.
 
 Every public name is re-exported here from a private module.
+
+The names are loaded on first use (PEP 562): ``import corridors`` is cheap,
+``corridors.analyze`` loads the symbolic core (SymPy) and ``corridors.clr`` the
+optimizers (JAX, optax) the first time they are reached. So ``corridors
+check`` and ``python -m proofs`` start without JAX, and ``corridors.budgets``
+can be imported on its own.
 """
 
-from ._errors import CorridorsError, InvalidArgument, MissingDependency, ParseError, UnsupportedFunction
-from ._symbolic import (
-    ALLOWED_FUNCTIONS,
-    CLASSIFICATIONS,
-    GALLERY,
-    POINT_STATUSES,
-    CorridorComponent,
-    CorridorReport,
-    Derivatives,
-    GalleryLoss,
-    PieceAnalysis,
-    StatementCheck,
-    Verification,
-    ZeroTest,
-    algebra_engine,
-    analyze,
-    derivatives,
-    parse_loss,
-    verify,
-)
-from ._optim import (
-    CLRAccumulateState,
-    MaskedGradientWarning,
-    ScaleByCLRMomentumState,
-    ScaleByCLROnlineState,
-    ScaleByCLRState,
-    clr,
-    clr_accumulate,
-    clr_momentum,
-    clr_online,
-    scale_by_clr,
-    scale_by_clr_momentum,
-    scale_by_clr_online,
-)
-from ._plotting import plot_corridors
-from . import numeric
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, eagerly, for type checkers and IDEs
+    from ._errors import (
+        CorridorsError,
+        InvalidArgument,
+        MissingDependency,
+        ParseError,
+        UnsupportedFunction,
+    )
+    from ._symbolic import (
+        ALLOWED_FUNCTIONS,
+        CLASSIFICATIONS,
+        GALLERY,
+        POINT_STATUSES,
+        CorridorComponent,
+        CorridorReport,
+        Derivatives,
+        GalleryLoss,
+        PieceAnalysis,
+        StatementCheck,
+        Verification,
+        ZeroTest,
+        algebra_engine,
+        analyze,
+        derivatives,
+        parse_loss,
+        verify,
+    )
+    from ._optim import (
+        CLRAccumulateState,
+        MaskedGradientWarning,
+        ScaleByCLRMomentumState,
+        ScaleByCLROnlineState,
+        ScaleByCLRState,
+        clr,
+        clr_accumulate,
+        clr_momentum,
+        clr_online,
+        scale_by_clr,
+        scale_by_clr_momentum,
+        scale_by_clr_online,
+    )
+    from ._plotting import plot_corridors
+    from . import numeric
 
 __version__ = "0.1.0"
 
@@ -87,3 +105,59 @@ __all__ = [
     "MaskedGradientWarning",
     "plot_corridors",
 ]
+
+# Public name -> the private module (relative to this package) that defines it.
+_LAZY: dict[str, str] = {
+    "CorridorsError": "._errors",
+    "InvalidArgument": "._errors",
+    "MissingDependency": "._errors",
+    "ParseError": "._errors",
+    "UnsupportedFunction": "._errors",
+    "ALLOWED_FUNCTIONS": "._symbolic",
+    "CLASSIFICATIONS": "._symbolic",
+    "GALLERY": "._symbolic",
+    "POINT_STATUSES": "._symbolic",
+    "CorridorComponent": "._symbolic",
+    "CorridorReport": "._symbolic",
+    "Derivatives": "._symbolic",
+    "GalleryLoss": "._symbolic",
+    "PieceAnalysis": "._symbolic",
+    "StatementCheck": "._symbolic",
+    "Verification": "._symbolic",
+    "ZeroTest": "._symbolic",
+    "algebra_engine": "._symbolic",
+    "analyze": "._symbolic",
+    "derivatives": "._symbolic",
+    "parse_loss": "._symbolic",
+    "verify": "._symbolic",
+    "CLRAccumulateState": "._optim",
+    "MaskedGradientWarning": "._optim",
+    "ScaleByCLRMomentumState": "._optim",
+    "ScaleByCLROnlineState": "._optim",
+    "ScaleByCLRState": "._optim",
+    "clr": "._optim",
+    "clr_accumulate": "._optim",
+    "clr_momentum": "._optim",
+    "clr_online": "._optim",
+    "scale_by_clr": "._optim",
+    "scale_by_clr_momentum": "._optim",
+    "scale_by_clr_online": "._optim",
+    "plot_corridors": "._plotting",
+    "numeric": ".",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'corridors' has no attribute {name!r}")
+    if module == ".":  # a public subpackage, e.g. corridors.numeric
+        value: Any = importlib.import_module(f"{__name__}.{name}")
+    else:
+        value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

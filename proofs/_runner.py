@@ -7,15 +7,18 @@ merely by being refused. A proof is *failed* when a step is refused or
 refuted, and *unknown* otherwise (undecided, out of budget, the derivation
 raised, no control, or the control was not refuted).
 
-The budget is process CPU time (``ITIMER_PROF``), not wall-clock time, so
-verdicts do not change when other processes keep the machine busy.
+The budget is CPU time, not wall-clock time (:class:`corridors.budgets.TimeBudget`,
+the mechanism ``corridors.analyze`` uses), so verdicts do not change when
+other processes keep the machine busy.
 """
 
 from __future__ import annotations
 
-import signal
-import threading
+import contextlib
+import math
 import time
+
+from corridors.budgets import TimeBudget
 
 from . import (
     converse,
@@ -162,19 +165,20 @@ def check_proof(proof: Proof, *, timeout: float | None = None) -> ProofResult:
     cpu, wall = time.process_time(), time.perf_counter()
     control = None
     steps: list[CheckedStep] = []
+    limit = _Limit(timeout)
     try:
-        with _cpu_limit(timeout) as limit:
+        with limit.enforced():
             try:
                 steps, message = _check_all(lambda: proof.derive(proof.dimensions), limit)
                 status, message = _summarise(steps, message)
                 if status is Status.PROVED:
                     status, message, control = _check_control(proof, message, limit)
-                if limit.expired:
+                if limit.expired():
                     raise ProofTimeout
             except ProofTimeout:  # fired between steps, outside _check_all
-                status, message = Status.UNKNOWN, f"out of budget after {limit.seconds:g} CPU s"
+                status, message = Status.UNKNOWN, limit.out_of_budget()
     except ProofTimeout:  # fired on the way out of the inner block, before the timer was disarmed
-        status, message = Status.UNKNOWN, f"out of budget after {timeout:g} CPU s"
+        status, message = Status.UNKNOWN, limit.out_of_budget()
     return ProofResult(
         name=proof.name,
         title=proof.title,
@@ -216,10 +220,10 @@ def _check_all(derive, limit) -> tuple[list[CheckedStep], str]:
     try:
         for step in derive():
             steps.append(check_step(step))
-            if limit.expired:  # the timer fired where its exception was swallowed
+            if limit.expired():  # the timer fired where its exception was swallowed
                 raise ProofTimeout
     except ProofTimeout:
-        message = f"out of budget after {limit.seconds:g} CPU s ({len(steps)} steps checked)"
+        message = f"{limit.out_of_budget()} ({len(steps)} steps checked)"
     except Exception as error:  # noqa: BLE001 - a crash is reported, not a verdict
         message = f"derivation raised {type(error).__name__}: {' '.join(str(error).split())}"
     return steps, message
@@ -255,45 +259,25 @@ def _dimensions(steps: list[CheckedStep]) -> str:
     return f"{span}; all n: {symbolic} step{'s' * (symbolic != 1)}" if symbolic else span
 
 
-class _cpu_limit:
-    """Context manager: raise ProofTimeout after ``seconds`` of process CPU time (main thread only).
+class _Limit:
+    """The CPU budget of one proof: a ``TimeBudget``, or none for ``timeout`` None or ``math.inf``.
 
-    CPU time, not wall-clock time: another process keeping a core busy does
-    not change how much work a proof may do. The timer keeps firing every
-    ``_REPEAT`` CPU seconds after expiry, and ``expired`` is checked between
+    Its timer raises ``ProofTimeout``. ``expired()`` is also checked between
     steps, because an exception raised inside a garbage-collector callback
-    (JAX registers one) is swallowed by Python. Signals can only be handled in
-    the main thread; elsewhere (or without setitimer) proofs run to completion.
+    (JAX registers one) is swallowed by Python.
     """
-
-    _REPEAT = 0.05
 
     def __init__(self, seconds: float | None):
         self.seconds = seconds
-        self.expired = False
-        self.disarmed = False
-        self.active = (
-            seconds is not None
-            and seconds != float("inf")
-            and hasattr(signal, "setitimer")
-            and hasattr(signal, "SIGPROF")
-            and threading.current_thread() is threading.main_thread()
-        )
+        self.budget = None if seconds is None or seconds == math.inf else TimeBudget(seconds)
 
-    def __enter__(self):
-        if self.active:
-            self.previous = signal.signal(signal.SIGPROF, self._expire)
-            signal.setitimer(signal.ITIMER_PROF, max(self.seconds, 1e-3), self._REPEAT)
-        return self
+    def enforced(self):
+        if self.budget is None:
+            return contextlib.nullcontext()
+        return self.budget.enforced("proof", raises=ProofTimeout)
 
-    def __exit__(self, *exc_info):
-        self.disarmed = True
-        if self.active:
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            signal.signal(signal.SIGPROF, self.previous)
-        return False
+    def expired(self) -> bool:
+        return self.budget is not None and self.budget.expired()
 
-    def _expire(self, signum, frame):
-        self.expired = True
-        if not self.disarmed:
-            raise ProofTimeout
+    def out_of_budget(self) -> str:
+        return f"out of budget after {self.seconds:g} CPU s"

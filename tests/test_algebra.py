@@ -11,7 +11,7 @@ import corridors
 from corridors._symbolic.algebraic import ideals, singular
 from corridors._symbolic.algebraic.corridor_set import decide_corridor_set
 from corridors._symbolic.algebraic.models import algebraic_model
-from corridors._symbolic.budget import TimeBudget
+from corridors._budget import TimeBudget
 
 a, b, c, x, y, w1, w2 = sp.symbols("a b c x y w1 w2", real=True)
 needs_singular = pytest.mark.skipif(singular.singular_binary() is None,

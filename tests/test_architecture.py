@@ -11,7 +11,8 @@ The layers of ``corridors``, from the top down::
               _testing, _plotting, _errors, numeric, strategies
 
 A layer imports only the layers below it. The library never imports a private
-module of ``proofs`` (``proofs._…``); the public ``proofs`` package is fine.
+module of ``proofs`` (``proofs._…``), nor ``proofs`` a private module of the
+library (``corridors._…``); the public modules are fine.
 
 Also checked, for ``corridors/`` and ``proofs/``: no import cycle between
 modules, no module over ``MAX_LINES`` lines, no private name (``_name``)
@@ -43,7 +44,8 @@ CLI = ("corridors._cli", "corridors.__main__")
 APPLICATIONS = ("corridors._demo", "corridors._experiments")
 CORE = (
     "corridors._symbolic", "corridors._numeric", "corridors._optim", "corridors._testing", "corridors._plotting",
-    "corridors._errors", "corridors._optional", "corridors._validate", "corridors.numeric", "corridors.strategies",
+    "corridors._errors", "corridors._optional", "corridors._validate", "corridors._budget", "corridors.numeric",
+    "corridors.strategies", "corridors.budgets",
 )
 
 
@@ -128,6 +130,9 @@ def _layering(module, imported):
     if _in(module, ("corridors",)) and target.startswith("proofs._"):
         yield (f"{_where(module, imported)}: the library module {module} imports the private module {target}; "
                "use the public `proofs` package API (re-export the name in proofs/__init__.py if it is missing)")
+    if _in(module, ("proofs",)) and target.startswith("corridors._"):
+        yield (f"{_where(module, imported)}: the proofs module {module} imports the private module {target}; "
+               "use a public module of corridors (e.g. corridors.budgets)")
 
 
 def test_every_module_has_a_layer():

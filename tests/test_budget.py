@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 from corridors._symbolic.algebraic.singular import run_singular, singular_binary
-from corridors._symbolic.budget import BudgetExceeded, TimeBudget, cpu_seconds
+from corridors._budget import BudgetExceeded, TimeBudget, cpu_seconds
 
 TICK = 0.02  # wider than any kernel's scheduler tick (1-10 ms)
 
@@ -70,3 +72,25 @@ def test_singular_is_stopped_at_the_cpu_limit_and_its_time_counts():
         run_singular(busy, budget=TimeBudget(1.0))
     assert cpu_seconds() - before >= 0.9  # Singular's own CPU time was counted
     assert run_singular('print("@ok 1");', budget=TimeBudget(5.0)) == [("ok", "1")]
+
+
+def test_the_budgets_and_the_proofs_runner_load_without_jax():
+    # One budget mechanism serves analyze and the proofs runner; importing it
+    # (and `corridors` itself, whose names load on first use) must stay light.
+    code = (
+        "import sys, corridors, corridors.budgets\n"
+        "light = sorted(m for m in ('jax', 'sympy', 'optax') if m in sys.modules)\n"
+        "import proofs\n"
+        "print(light, 'jax' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.split("\n")[0] == "[] False"
+
+
+def test_names_load_on_first_use():
+    code = "import corridors\nprint(corridors.clr.__module__, corridors.numeric.__name__, 'analyze' in dir(corridors))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.split() == ["corridors._optim.corridor_learning_rate", "corridors.numeric", "True"]
+    missing = subprocess.run([sys.executable, "-c", "import corridors; corridors.no_such_name"],
+                             capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 1 and "has no attribute 'no_such_name'" in missing.stderr

@@ -52,7 +52,7 @@ def test_kinks_are_respected_for_the_cone():
 def test_a_false_corridor_is_caught():
     # Treat the bowl's whole plane as if it were a corridor: straight line, linear decrease and
     # GD = GF must all fail, with a witness.
-    from corridors._symbolic.budget import TimeBudget
+    from corridors._budget import TimeBudget
     from corridors._symbolic.components import CorridorComponent
     from corridors._symbolic.corridor_checks import GenericCorridorPoint
     from corridors._symbolic.zero_test import ZeroTest

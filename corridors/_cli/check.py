@@ -6,7 +6,7 @@ import json
 
 from .._errors import InvalidArgument
 from .._symbolic.analysis import DEFAULT_TIMEOUT, analyze
-from .._symbolic.budget import validate_timeout
+from .._budget import validate_timeout
 from .._symbolic.gallery import GALLERY
 from .._symbolic.parsing import parse_point
 

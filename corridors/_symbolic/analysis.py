@@ -16,7 +16,7 @@ The result is an immutable ``CorridorReport``.
 from __future__ import annotations
 
 
-from .budget import BudgetExceeded, TimeBudget, cpu_seconds, validate_timeout
+from .._budget import BudgetExceeded, TimeBudget, cpu_seconds, validate_timeout
 from .loss import prepare
 from .piece_analysis import PieceAnalysis, analyze_piece
 from .pieces import smooth_pieces

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .budget import BudgetExceeded
+from .._budget import BudgetExceeded
 from .components import sample_component
 from .statements import FLOW_TIME as _t, GD_STEPS, LEARNING_RATE as _h, TARGET_LEVEL as _tau
 from .zero_test import normalize, value_at

@@ -12,7 +12,7 @@ import dataclasses
 import sympy as sp
 
 from .algebraic.models import AlgebraicModel, algebraic_model
-from .budget import TimeBudget
+from .._budget import TimeBudget
 from .zero_test import ZeroTest, all_zero, normalize
 
 __all__ = ["Derivatives", "derivatives", "gradient", "hessian", "loss_derivatives"]

@@ -12,7 +12,7 @@ import sympy as sp
 from .algebraic.corridor_set import hg_components
 from .algebraic.ideals import fibre, invariant_set
 from .algebraic.real_points import all_real_solutions
-from .budget import BudgetExceeded
+from .._budget import BudgetExceeded
 from .components import CorridorComponent
 from .regions import condition_holds
 from .zero_test import ZeroTest

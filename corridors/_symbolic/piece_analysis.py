@@ -28,7 +28,7 @@ from .algebraic.corridor_set import AlgebraicDecision, decide_corridor_set
 from .algebraic.ideals import engine_name
 from .algebraic.models import AlgebraicModel, algebraic_model
 from .bounds import bounded_below_and_entire
-from .budget import BudgetExceeded, TimeBudget
+from .._budget import BudgetExceeded, TimeBudget
 from .components import CorridorComponent, sample_component
 from .derivatives import Derivatives, derivatives
 from .families import merge_families, periodic_presentation
@@ -77,7 +77,7 @@ def analyze_piece(piece: Piece, symbols, budget: TimeBudget, parameters=()) -> P
     for generic values of them, structural ones (H g ≡ 0, bounded below) for all.
 
     >>> import sympy as sp
-    >>> from corridors._symbolic.budget import TimeBudget
+    >>> from corridors._budget import TimeBudget
     >>> from corridors._symbolic.pieces import Piece
     >>> x, y = sp.symbols("x y", real=True)
     >>> analysis = analyze_piece(Piece(0, sp.log(sp.exp(x) + sp.exp(y)), sp.true), [x, y], TimeBudget(60))

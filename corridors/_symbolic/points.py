@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .budget import BudgetExceeded, TimeBudget
+from .._budget import BudgetExceeded, TimeBudget
 from .components import is_zero_number
 from .derivatives import derivatives
 from .pieces import smooth_pieces

@@ -21,7 +21,7 @@ import dataclasses
 
 import sympy as sp
 
-from .budget import BudgetExceeded, TimeBudget
+from .._budget import BudgetExceeded, TimeBudget
 from .zero_test import normalize, value_at, zero_test
 
 __all__ = ["Solutions", "solve_equations"]

@@ -41,7 +41,7 @@ import json
 
 import sympy as sp
 
-from .budget import BudgetExceeded, TimeBudget
+from .._budget import BudgetExceeded, TimeBudget
 from .corridor_checks import GenericCorridorPoint
 from .identity_checks import gradient_along_flow, modified_loss_identity, one_step_gap
 from .statements import STATEMENT_ORDER, STATEMENTS, StatementLetter, StatementName

@@ -13,7 +13,7 @@ import random
 
 import sympy as sp
 
-from .budget import BudgetExceeded, TimeBudget
+from .._budget import BudgetExceeded, TimeBudget
 
 __all__ = ["ZeroTest", "all_zero", "condition_at", "find_witness", "normalize", "points_in", "value_at", "zero_test"]
 

@@ -29,7 +29,7 @@ from typing import Literal
 
 import sympy as sp
 
-from ..budget import TimeBudget
+from ..._budget import TimeBudget
 from .ideals import InvariantSet, Prime, fibre, invariant_set
 from .models import AlgebraicModel
 from .real_points import RealPoint, all_real_solutions, numeric_sign, real_point

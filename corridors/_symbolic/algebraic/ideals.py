@@ -26,7 +26,7 @@ from typing import Literal
 import sympy as sp
 from sympy.polys.orderings import ProductOrder, grevlex
 
-from ..budget import BudgetExceeded, TimeBudget
+from ..._budget import BudgetExceeded, TimeBudget
 from .singular import SingularError, parse_polynomial, run_singular, singular_binary, to_singular
 
 __all__ = ["Engine", "InvariantSet", "Prime", "engine_name", "fibre", "invariant_set", "minimal_primes"]

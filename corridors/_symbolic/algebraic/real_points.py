@@ -24,7 +24,7 @@ import random
 
 import sympy as sp
 
-from ..budget import TimeBudget
+from ..._budget import TimeBudget
 from .ideals import Prime, fibre
 
 __all__ = ["RealPoint", "real_point", "sign_certificate"]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from ..budget import BudgetExceeded, TimeBudget
+from ..._budget import BudgetExceeded, TimeBudget
 
 __all__ = ["SingularError", "singular_binary", "run_singular", "to_singular", "parse_polynomial"]
 

@@ -25,9 +25,9 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX: child processes are not counted
     resource = None  # type: ignore[assignment]
 
-from .._errors import InvalidArgument
+from ._errors import InvalidArgument
 
-__all__ = ["BudgetExceeded", "TimeBudget", "validate_timeout"]
+__all__ = ["BudgetExceeded", "TimeBudget", "cpu_seconds", "validate_timeout"]
 
 
 class BudgetExceeded(Exception):
@@ -80,15 +80,24 @@ class TimeBudget:
         return cpu_seconds() - self.start
 
     def expired(self) -> bool:
+        """Whether the budget is spent."""
         return self.remaining <= 0
 
     def check(self, stage: str = "") -> None:
+        """Raise ``BudgetExceeded`` if the budget is spent."""
         if self.expired():
             raise BudgetExceeded(stage)
 
     @contextlib.contextmanager
-    def enforced(self, stage: str = ""):
-        self.check(stage)
+    def enforced(self, stage: str = "", *, raises: type[BaseException] = BudgetExceeded):
+        """Interrupt the block with ``raises(stage)`` once the budget is spent (main thread only).
+
+        ``raises`` lets a caller use an exception that ``except Exception``
+        clauses inside the work cannot swallow (the proofs runner uses a
+        ``BaseException``).
+        """
+        if self.expired():
+            raise raises(stage)
         if not _CAN_INTERRUPT or threading.current_thread() is not threading.main_thread():
             yield self
             return
@@ -97,11 +106,11 @@ class TimeBudget:
             # Fire again soon: the exception may land in code that swallows it
             # (a __del__ or a gc callback of another library).
             signal.setitimer(signal.ITIMER_PROF, 0.05)
-            raise BudgetExceeded(stage)
+            raise raises(stage)
 
         def on_unraisable(unraisable):
             # An interrupt swallowed by a callback is re-raised by the re-armed timer; stay quiet.
-            if not isinstance(unraisable.exc_value, BudgetExceeded):
+            if not isinstance(unraisable.exc_value, raises):
                 previous_hook(unraisable)
 
         entered = time.process_time()  # ITIMER_PROF counts this process only
