@@ -34,7 +34,7 @@ from docs_site import built_site
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-PUBLIC_PACKAGES = ("corridors", "corridors.numeric", "corridors.strategies", "proofs")
+PUBLIC_PACKAGES = ("corridors", "corridors.numeric", "corridors.strategies", "corridors.budgets", "proofs")
 
 
 @pytest.fixture(scope="module")
@@ -174,15 +174,16 @@ EXAMPLES = {
     "proofs": 3,
     "corridors._symbolic.parsing": 1,
     "corridors._testing.strategies": 3,
+    "corridors.budgets": 3,
     "corridors.numeric": 4,
     "corridors.strategies": 4,
 }
 
 # Modules that define public names but have no docstring examples: not doctested (there is
 # nothing to run). Their objects are shown in use by the examples of analyze, verify and the
-# pages (reports, results, errors, the gallery, LossCase, the proofs).
+# pages (reports, results, errors, the gallery, LossCase, the proofs, corridors.budgets for the budget).
 WITHOUT_EXAMPLES = {
-    "corridors", "corridors._errors", "corridors._symbolic.components",
+    "corridors", "corridors._budget", "corridors._errors", "corridors._symbolic.components",
     "corridors._symbolic.gallery", "corridors._symbolic.report", "corridors._symbolic.verification",
     "corridors._symbolic.zero_test", "corridors._testing.cases",
 }
@@ -238,13 +239,17 @@ def test_every_python_block_is_found():
     assert len(python_blocks(ROOT / "README.md")) >= 4
 
 
-# Runs the blocks of one file in order, in one namespace, in a fresh interpreter (as a reader
-# would paste them), and reports every block that raises (later blocks still run).
+# Runs the blocks of one file in order in a fresh interpreter, as a reader would paste them, and
+# reports every block that raises (later blocks still run). A page's blocks share one namespace
+# (a tutorial builds on its earlier blocks); each README block gets its own, because a reader
+# copies one section: it must be complete alone.
 RUN_BLOCKS = r"""
 import json, sys, traceback
-blocks = json.load(sys.stdin)
+blocks, fresh = json.load(sys.stdin)
 namespace, failed = {"__name__": "__main__"}, []
 for label, code in blocks:
+    if fresh:
+        namespace = {"__name__": "__main__"}
     try:
         exec(compile(code, label, "exec"), namespace)
     except BaseException:
@@ -252,6 +257,9 @@ for label, code in blocks:
         print(f"--- {label} raised:\n{traceback.format_exc(limit=4)}", file=sys.stderr, flush=True)
 print(json.dumps(failed))
 """
+
+# What blocks promise to print (the README's numeric block shows one result of each function).
+PRINTS = {"README.md": ("HgResult(", "DriftResult(", "Indicators(", "ProbeResult(")}
 
 
 @pytest.mark.parametrize("name", [name for name in MARKDOWN if python_blocks(ROOT / name)])
@@ -262,8 +270,10 @@ def test_python_blocks_run(name, tmp_path):
 
     blocks = [(f"{name}:{line}", code) for line, code in python_blocks(ROOT / name)]
     env = dict(os.environ, MPLBACKEND="Agg")
-    done = subprocess.run([sys.executable, "-c", RUN_BLOCKS], input=json.dumps(blocks), cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run([sys.executable, "-c", RUN_BLOCKS], input=json.dumps([blocks, name == "README.md"]),
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-6000:]
     failed = json.loads(done.stdout.strip().splitlines()[-1])
     assert not failed, f"blocks that fail (file:line): {failed}\n{done.stderr[-6000:]}"
+    missing = [text for text in PRINTS.get(name, ()) if text not in done.stdout]
+    assert not missing, f"{name} no longer prints {missing}"
