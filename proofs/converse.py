@@ -13,18 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import (
-    T,
-    corridor,
-    difference,
-    generic_loss,
-    gradient_flow,
-    jacobian,
-    loss_is,
-    loss_is_bowl,
-    on_path,
-    path,
-)
+from ._calculus import T, corridor, difference, generic_loss, gradient_flow, jacobian, loss_is, loss_is_bowl, on_path, path
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]

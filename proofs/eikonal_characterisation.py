@@ -14,20 +14,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import (
-    T,
-    bowl_of,
-    corridor,
-    difference,
-    dot,
-    generic_loss,
-    gradient,
-    gradient_flow,
-    hessian,
-    loss_is,
-    on_path,
-    path,
-)
+from ._calculus import T, bowl_of, corridor, difference, dot, generic_loss, gradient, gradient_flow, hessian, loss_is, on_path, path
 from ._steps import Control, Proof, Step
 from ._hypotheses import Eikonal, Substitute
 
