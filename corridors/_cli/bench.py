@@ -46,15 +46,15 @@ def register(subparsers) -> None:
 
 
 def _positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1 (checked by the library's own validation)."""
     import argparse
 
+    from .._validate import check_positive_int
+
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+        return check_positive_int(int(text), "the value")
+    except (ValueError, InvalidArgument):
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
 
 
 def run_bench(args) -> int:
