@@ -49,7 +49,20 @@ from .gd_equals_gf import induction_step
 
 __all__ = ["FALSE_STATEMENTS", "false_statements"]
 
+_REGISTERED: list[Proof] = []
 
+
+def _false(name: str, title: str):
+    """Register the decorated derivation as the false statement ``name``, in the order of this file."""
+
+    def register(derive):
+        _REGISTERED.append(Proof(name=name, title=title, reference="false on purpose", statement=title, derive=derive))
+        return derive
+
+    return register
+
+
+@_false("gd-gf-on-bowl", "GD = GF on the bowl ½‖θ‖²")
 def _gd_gf_on_bowl(dims):
     for n in (1, 2):
         loss = generic_loss(n)
@@ -58,6 +71,7 @@ def _gd_gf_on_bowl(dims):
                    residual, assumes=(loss_is_bowl(loss),), dimension=n)
 
 
+@_false("clr-every-loss", "CLR reaches E* in one step for every loss")
 def _clr_every_loss(dims):
     for n in (1, 2):
         loss = generic_loss(n)
@@ -66,6 +80,7 @@ def _clr_every_loss(dims):
                    difference(landed, TARGET), dimension=n)
 
 
+@_false("affine-loss-every-loss", "E(θ(t)) is affine in t for every loss")
 def _affine_every_loss(dims):
     for n in (1, 2):
         loss = generic_loss(n)
@@ -74,6 +89,7 @@ def _affine_every_loss(dims):
                    on_path(loss.E, loss.theta, curve).diff(T, 2), assumes=(gradient_flow(loss, curve),), dimension=n)
 
 
+@_false("invariance-without-tangency", "{f = 0} is GF-invariant without tangency")
 def _invariance_without_tangency(dims):
     for n in (1, 2):
         loss = generic_loss(n)
@@ -85,6 +101,7 @@ def _invariance_without_tangency(dims):
                    dimension=n)
 
 
+@_false("gradient-flow-sign", "d/dt g(θ(t)) = +Hg along GF")
 def _gradient_flow_sign(dims):
     for n in (1, 2):
         loss = generic_loss(n)
@@ -94,6 +111,7 @@ def _gradient_flow_sign(dims):
                    assumes=(gradient_flow(loss, curve),), dimension=n)
 
 
+@_false("missing-half", "Hg = ∇‖g‖²")
 def _missing_half(dims):
     for n in (1, 2):
         loss = generic_loss(n)
@@ -101,6 +119,7 @@ def _missing_half(dims):
                    difference(loss.Hg, gradient(dot(loss.g, loss.g), loss.theta)), dimension=n)
 
 
+@_false("squared-distance", "c‖θ − p‖² is a corridor")
 def _squared_distance(dims):
     c = sp.Symbol("c", positive=True)
     for n in (1, 2):
@@ -110,6 +129,7 @@ def _squared_distance(dims):
                    assumes=(loss_is(loss, c * dot(offset, offset), r"c\lVert\theta - p\rVert^2"),), dimension=n)
 
 
+@_false("unused-hypothesis", "an identity claimed under a hypothesis that does not enter")
 def _unused_hypothesis(dims):
     loss = generic_loss(2)
     yield Step(r"H g = \tfrac12\nabla\lVert g\rVert^2 \text{ in a corridor}", "true for every loss: the corridor "
@@ -117,6 +137,7 @@ def _unused_hypothesis(dims):
                assumes=(corridor(loss),), dimension=2)
 
 
+@_false("contradictory-hypotheses", "the bowl is a corridor (from contradictory hypotheses)")
 def _contradictory_hypotheses(dims):
     # Each hypothesis enters (E − bowl needs the second, H g the first), but the
     # second throws away what the first imposed: from a contradiction anything follows.
@@ -128,80 +149,65 @@ def _contradictory_hypotheses(dims):
                    assumes=(corridor(loss), loss_is_bowl(loss)), dimension=n)
 
 
+@_false("positive-without-assumption", "x > 0 for every x")
 def _positive_without_assumption(dims):
     x = sp.Symbol("x")
     yield Step("x > 0", "false for a symbol with no sign", x, relation="> 0")
 
 
+@_false("preset-verdict", "a step with a preset verdict")
 def _preset_verdict(dims):
     x = sp.Symbol("x")
     claim = Step("x = x + 1", "false, with a verdict filled in by the derivation", difference(x, x + 1))
     yield CheckedStep(claim, True, sp.Integer(0), (), "preset")
 
 
+@_false("foreign-object", "a derivation yielding something that is not a Step")
 def _foreign_object(dims):
     yield {"claim": "1 = 2", "holds": True}
 
 
+@_false("empty-residual", "an empty residual")
 def _empty_residual(dims):
     yield Step("anything", "an empty residual checks nothing", sp.ImmutableMatrix(0, 1, []))
 
 
+@_false("boolean-residual", "a Boolean residual (Eq(x, x) is True)")
 def _boolean_residual(dims):
     x = sp.Symbol("x")
     yield Step("x = x", "a Boolean is not a residual", sp.Eq(x, x))
 
 
+@_false("relation-residual", "a relation as residual")
 def _relation_residual(dims):
     a, b = sp.symbols("a b")
     yield Step("a = b", "a relation is not a residual", sp.Eq(a, b, evaluate=False))
 
 
+@_false("no-residual", "no residual")
 def _no_residual(dims):
     yield Step("1 = 2", "no residual at all", None)
 
 
+@_false("literal-zero", "a residual that is literally 0")
 def _literal_zero(dims):
     yield Step("1 = 2", "a residual that was never computed", sp.Integer(0))
 
 
+@_false("float-residual", "a floating-point residual")
 def _float_residual(dims):
     x = sp.Symbol("x")
     yield Step("0.1 + 0.2 = 0.3", "floats are not exact", sp.Float(0.1) * x + sp.Float(0.2) * x - sp.Float(0.3) * x)
 
 
+@_false("all-n-fixed-size", "'all n' claimed at a fixed size")
 def _all_n_fixed_size(dims):
     x, y = sp.symbols("x y")
     yield Step("(x + y)^2 = x^2 + 2xy + y^2", "true, but checked at one size only",
                difference((x + y) ** 2, x**2 + 2 * x * y + y**2), dimension="all")
 
 
-def _false(name, title, derive):
-    return Proof(name=name, title=title, reference="false on purpose", statement=title, derive=derive)
-
-
-FALSE_STATEMENTS: tuple[Proof, ...] = (
-    _false("gd-gf-on-bowl", "GD = GF on the bowl ½‖θ‖²", _gd_gf_on_bowl),
-    _false("clr-every-loss", "CLR reaches E* in one step for every loss", _clr_every_loss),
-    _false("affine-loss-every-loss", "E(θ(t)) is affine in t for every loss", _affine_every_loss),
-    _false("invariance-without-tangency", "{f = 0} is GF-invariant without tangency", _invariance_without_tangency),
-    _false("gradient-flow-sign", "d/dt g(θ(t)) = +Hg along GF", _gradient_flow_sign),
-    _false("missing-half", "Hg = ∇‖g‖²", _missing_half),
-    _false("squared-distance", "c‖θ − p‖² is a corridor", _squared_distance),
-    _false("unused-hypothesis", "an identity claimed under a hypothesis that does not enter", _unused_hypothesis),
-    _false("contradictory-hypotheses", "the bowl is a corridor (from contradictory hypotheses)",
-           _contradictory_hypotheses),
-    _false("positive-without-assumption", "x > 0 for every x", _positive_without_assumption),
-    _false("preset-verdict", "a step with a preset verdict", _preset_verdict),
-    _false("foreign-object", "a derivation yielding something that is not a Step", _foreign_object),
-    _false("empty-residual", "an empty residual", _empty_residual),
-    _false("boolean-residual", "a Boolean residual (Eq(x, x) is True)", _boolean_residual),
-    _false("relation-residual", "a relation as residual", _relation_residual),
-    _false("no-residual", "no residual", _no_residual),
-    _false("literal-zero", "a residual that is literally 0", _literal_zero),
-    _false("float-residual", "a floating-point residual", _float_residual),
-    _false("all-n-fixed-size", "'all n' claimed at a fixed size", _all_n_fixed_size),
-)
+FALSE_STATEMENTS: tuple[Proof, ...] = tuple(_REGISTERED)
 
 
 def false_statements() -> tuple[Proof, ...]:
