@@ -28,19 +28,8 @@ from __future__ import annotations
 import sympy as sp
 
 from ._calculus import (
-    T,
-    bowl_of,
-    corridor,
-    difference,
-    dot,
-    generic_loss,
-    gradient,
-    gradient_flow,
-    loss_is,
-    loss_is_bowl,
-    on_path,
-    path,
-    symbols_vector,
+    T, bowl_of, corridor, difference, dot, generic_loss, gradient,
+    gradient_flow, loss_is, loss_is_bowl, on_path, path, symbols_vector,
 )
 from ._steps import CheckedStep, Proof, Step
 from ._hypotheses import Eliminate
