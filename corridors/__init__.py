@@ -31,14 +31,17 @@ from ._symbolic import (
 from ._optim import (
     CLRAccumulateState,
     MaskedGradientWarning,
+    ScaleByCLRAdamState,
     ScaleByCLRMomentumState,
     ScaleByCLROnlineState,
     ScaleByCLRState,
     clr,
     clr_accumulate,
+    clr_adam,
     clr_momentum,
     clr_online,
     scale_by_clr,
+    scale_by_clr_adam,
     scale_by_clr_momentum,
     scale_by_clr_online,
 )
@@ -84,6 +87,9 @@ __all__ = [
     "clr_momentum",
     "scale_by_clr_momentum",
     "ScaleByCLRMomentumState",
+    "clr_adam",
+    "scale_by_clr_adam",
+    "ScaleByCLRAdamState",
     "MaskedGradientWarning",
     "plot_corridors",
 ]
