@@ -18,6 +18,13 @@ steps (300 by default) and a shorter SGD sweep, and come last.
 
     nice -n 10 .venv/bin/python benchmarks/clr_goal_cells.py --out corridors-bench-clr-goal-cells
     .venv/bin/python benchmarks/clr_goal_cells.py --out corridors-bench-clr-goal-cells --merge-only
+
+Two more runs, each into its own ``--out`` folder: ``--frontier`` runs
+``corridors.clr_adam`` on the same cells with the tuned Adam and SGD-momentum
+sweeps (and ``clr()``, ``momo_adam`` and the SGD sweep again, as a check that
+the runs agree); ``--regression --steps 1000`` runs the diabetes and
+teacher-student tasks for the corridors optimizers, SGD, Adam, ``momo``,
+``momo_adam`` and ``prodigy`` (its "best of optax.contrib" is the best of those three).
 """
 
 from __future__ import annotations
@@ -88,6 +95,22 @@ def frontier_chunks(steps: int, full_batch_steps: int, seeds: int):
         base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, methods=FRONTIER_CNN_FULL,
         adam_learning_rates=ADAM_LRS_CNN_FULL,
     )
+
+
+#: The regression run (``--regression``): the two tasks beyond digits, each batch size, 1000 steps
+#: (``corridors bench clr --full``'s budget), the corridors optimizers against SGD, Adam and the
+#: optax.contrib optimizers that were fastest on digits.
+REGRESSION = ("sgd", "adam", "clr_default", "clr_momentum", "clr_adam", "momo", "momo_adam", "prodigy")
+
+
+def regression_chunks(steps: int, seeds: int):
+    """(name, StudyConfig) of the regression run: diabetes and teacher-student, one chunk per cell."""
+    base = dataclasses.replace(study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS)
+    for model in ("diabetes", "teacher"):
+        for batch in (16, 64, 256, 0):
+            yield f"regression_{model}_{batch or 'full'}", dataclasses.replace(
+                base, models=(model,), batch_sizes=(batch,), methods=REGRESSION
+            )
 
 
 def candidates_table(rows: list[RunRow]) -> list[dict]:
@@ -274,12 +297,17 @@ def main(argv=None) -> None:
     parser.add_argument("--merge-only", action="store_true")
     parser.add_argument("--frontier", action="store_true",
                         help="run corridors.clr_adam and the tuned Adam and SGD-momentum sweeps instead")
+    parser.add_argument("--regression", action="store_true",
+                        help="run the diabetes and teacher-student tasks instead (--steps 1000 recommended)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     if not args.merge_only:
         wanted = set(filter(None, args.only.split(",")))
-        plan = frontier_chunks if args.frontier else chunks
-        for name, config in plan(args.steps, args.full_batch_steps, args.seeds):
+        if args.regression:
+            plan = regression_chunks(args.steps, args.seeds)
+        else:
+            plan = (frontier_chunks if args.frontier else chunks)(args.steps, args.full_batch_steps, args.seeds)
+        for name, config in plan:
             folder = out / name
             if (folder / "summary.json").exists() or (wanted and name not in wanted):
                 continue

@@ -98,7 +98,7 @@ QUICK = StudyConfig(
     eval_every=10,
     seeds=3,
     sgd_learning_rates=(0.1, 0.3, 0.5, 1.0, 3.0),
-    methods=("sgd", "polyak_sgd", "momo", "clr", "clr_default", "clr_momentum"),
+    methods=("sgd", "polyak_sgd", "momo", "momo_adam", "clr", "clr_default", "clr_momentum", "clr_adam"),
 )
 #: ``corridors bench clr --full``.
 FULL = StudyConfig(
