@@ -113,6 +113,29 @@ def regression_chunks(steps: int, seeds: int):
             )
 
 
+def cap_chunks(steps: int, full_batch_steps: int, seeds: int):
+    """(name, StudyConfig) of the cap study (``--cap-study``): clr_adam's cap grid and the SGD sweep, every cell.
+
+    The 8 digits cells (the CNN at full batch last, with its own budget and
+    sweep), then the 8 regression cells at 1000 steps.
+    """
+    base = dataclasses.replace(study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS)
+    methods_run = ("sgd", "clr_adam_grid")
+    for model, batch in CHEAP_CELLS:
+        yield f"caps_{model}_{batch or 'full'}", dataclasses.replace(
+            base, models=(model,), batch_sizes=(batch,), methods=methods_run
+        )
+    yield "caps_cnn_full", dataclasses.replace(
+        base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, sgd_learning_rates=SGD_LRS_CNN_FULL,
+        methods=methods_run,
+    )
+    for model in ("diabetes", "teacher"):
+        for batch in (16, 64, 256, 0):
+            yield f"caps_{model}_{batch or 'full'}", dataclasses.replace(
+                base, models=(model,), batch_sizes=(batch,), steps=1000, methods=methods_run
+            )
+
+
 def candidates_table(rows: list[RunRow]) -> list[dict]:
     """Every corridors setting (defaults and grid points) against the goal, cell by cell.
 
@@ -297,6 +320,8 @@ def main(argv=None) -> None:
     parser.add_argument("--merge-only", action="store_true")
     parser.add_argument("--frontier", action="store_true",
                         help="run corridors.clr_adam and the tuned Adam and SGD-momentum sweeps instead")
+    parser.add_argument("--cap-study", action="store_true",
+                        help="run clr_adam's cap grid and the SGD sweep on the digits and regression cells instead")
     parser.add_argument("--regression", action="store_true",
                         help="run the diabetes and teacher-student tasks instead (--steps 1000 recommended)")
     args = parser.parse_args(argv)
@@ -305,6 +330,8 @@ def main(argv=None) -> None:
         wanted = set(filter(None, args.only.split(",")))
         if args.regression:
             plan = regression_chunks(args.steps, args.seeds)
+        elif args.cap_study:
+            plan = cap_chunks(args.steps, args.full_batch_steps, args.seeds)
         else:
             plan = (frontier_chunks if args.frontier else chunks)(args.steps, args.full_batch_steps, args.seeds)
         for name, config in plan:

@@ -202,6 +202,10 @@ _ALL = (
            hyperparameters=lambda c: _indices(c.clr_momentum_grid), hyperparameter="grid index", family="grid",
            setting=lambda c, i: (
                f"max_learning_rate={c.clr_momentum_grid[int(i)][0]:g}, decay={c.clr_momentum_grid[int(i)][1]:g}")),
+    Method(name="clr_adam_grid",
+           make=lambda i, c: _optim.clr_adam(max_learning_rate=_pick(c.clr_adam_grid, i, 0)),
+           hyperparameters=lambda c: _indices(c.clr_adam_grid), hyperparameter="grid index", family="grid",
+           setting=lambda c, i: f"max_learning_rate={c.clr_adam_grid[int(i)][0]:g}"),
 )
 
 #: Every optimizer of the study by name, in table order.
