@@ -169,3 +169,14 @@ def test_chained_after_clipping_is_clr_adam_on_the_clipped_gradient():
 def test_moment_hyperparameters_are_checked(argument, value):
     with pytest.raises(InvalidArgument, match=argument):
         corridors.clr_adam(**{argument: value})
+
+
+def test_inside_masked_it_warns_with_its_name_and_steps_the_group_alone():
+    params = {"a": jnp.array([1.0, 0.0]), "b": jnp.array([0.0, 2.0])}
+    grads = {"a": jnp.array([3.0, 0.0]), "b": jnp.array([0.0, 2.0])}
+    opt = optax.masked(corridors.clr_adam(max_learning_rate=100.0), {"a": True, "b": False})
+    with pytest.warns(corridors.MaskedGradientWarning, match="corridors.clr_adam"):
+        updates, _ = opt.update(grads, opt.init(params), params, value=6.0)
+    # First step of group a: u = g / |g| = (1, 0), <g_a, u> = 3, h = 6 / 3 = 2; b passes through.
+    np.testing.assert_allclose(updates["a"], [-2.0, 0.0], rtol=1e-6)
+    np.testing.assert_array_equal(updates["b"], grads["b"])
