@@ -18,6 +18,13 @@ steps (300 by default) and a shorter SGD sweep, and come last.
 
     nice -n 10 .venv/bin/python benchmarks/clr_goal_cells.py --out corridors-bench-clr-goal-cells
     .venv/bin/python benchmarks/clr_goal_cells.py --out corridors-bench-clr-goal-cells --merge-only
+
+Two more runs, each into its own ``--out`` folder: ``--frontier`` runs
+``corridors.clr_adam`` on the same cells with the tuned Adam and SGD-momentum
+sweeps (and ``clr()``, ``momo_adam`` and the SGD sweep again, as a check that
+the runs agree); ``--regression --steps 1000`` runs the diabetes and
+teacher-student tasks for the corridors optimizers, SGD, Adam, ``momo``,
+``momo_adam`` and ``prodigy`` (its "best of optax.contrib" is the best of those three).
 """
 
 from __future__ import annotations
@@ -64,6 +71,69 @@ def chunks(steps: int, full_batch_steps: int, seeds: int):
         yield f"grid_{model}_{batch or 'full'}", dataclasses.replace(
             base, models=(model,), batch_sizes=(batch,), methods=methods.GRIDS
         )
+
+
+#: The frontier run (``--frontier``): corridors.clr_adam with the references it is judged against.
+#: ``clr_default`` and ``momo_adam`` repeat rows of the main run (a check that the runs agree); the
+#: SGD sweep gives the goal's reference; ``adam`` and ``sgd_momentum`` are the tuned sweeps.
+FRONTIER = ("clr_adam", "clr_default", "momo_adam", "sgd", "adam", "sgd_momentum")
+#: The CNN at full batch: no SGD sweeps (measured in the main run), Adam over three learning rates.
+FRONTIER_CNN_FULL = ("clr_adam", "clr_default", "momo_adam", "adam")
+ADAM_LRS_CNN_FULL = (3e-3, 1e-2, 3e-2)
+
+
+def frontier_chunks(steps: int, full_batch_steps: int, seeds: int):
+    """(name, StudyConfig) of the frontier run: one chunk per cell, the CNN at full batch last."""
+    base = dataclasses.replace(
+        study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS, clr_max_learning_rate=3.0
+    )
+    for model, batch in CHEAP_CELLS:
+        yield f"frontier_{model}_{batch or 'full'}", dataclasses.replace(
+            base, models=(model,), batch_sizes=(batch,), methods=FRONTIER
+        )
+    yield "frontier_cnn_full", dataclasses.replace(
+        base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, methods=FRONTIER_CNN_FULL,
+        adam_learning_rates=ADAM_LRS_CNN_FULL,
+    )
+
+
+#: The regression run (``--regression``): the two tasks beyond digits, each batch size, 1000 steps
+#: (``corridors bench clr --full``'s budget), the corridors optimizers against SGD, Adam and the
+#: optax.contrib optimizers that were fastest on digits.
+REGRESSION = ("sgd", "adam", "clr_default", "clr_momentum", "clr_adam", "momo", "momo_adam", "prodigy")
+
+
+def regression_chunks(steps: int, seeds: int):
+    """(name, StudyConfig) of the regression run: diabetes and teacher-student, one chunk per cell."""
+    base = dataclasses.replace(study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS)
+    for model in ("diabetes", "teacher"):
+        for batch in (16, 64, 256, 0):
+            yield f"regression_{model}_{batch or 'full'}", dataclasses.replace(
+                base, models=(model,), batch_sizes=(batch,), methods=REGRESSION
+            )
+
+
+def cap_chunks(steps: int, full_batch_steps: int, seeds: int):
+    """(name, StudyConfig) of the cap study (``--cap-study``): clr_adam's cap grid and the SGD sweep, every cell.
+
+    The 8 digits cells (the CNN at full batch last, with its own budget and
+    sweep), then the 8 regression cells at 1000 steps.
+    """
+    base = dataclasses.replace(study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS)
+    methods_run = ("sgd", "clr_adam_grid")
+    for model, batch in CHEAP_CELLS:
+        yield f"caps_{model}_{batch or 'full'}", dataclasses.replace(
+            base, models=(model,), batch_sizes=(batch,), methods=methods_run
+        )
+    yield "caps_cnn_full", dataclasses.replace(
+        base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, sgd_learning_rates=SGD_LRS_CNN_FULL,
+        methods=methods_run,
+    )
+    for model in ("diabetes", "teacher"):
+        for batch in (16, 64, 256, 0):
+            yield f"caps_{model}_{batch or 'full'}", dataclasses.replace(
+                base, models=(model,), batch_sizes=(batch,), steps=1000, methods=methods_run
+            )
 
 
 def candidates_table(rows: list[RunRow]) -> list[dict]:
@@ -144,16 +214,20 @@ def markdown(rows: list[RunRow], defaults: list, budgets: dict) -> str:
         return text
 
     shown = [("sgd_best", "best SGD (lr)"), ("clr_default", "`clr()` (recommended)"),
-               ("clr_momentum", "`clr_momentum()`"), ("clr", "`clr(scale=1, max_learning_rate=3)` (paper)"),
+               ("clr_momentum", "`clr_momentum()`"), ("clr_adam", "`clr_adam()`"),
+               ("clr", "`clr(scale=1, max_learning_rate=3)` (paper)"),
+               ("adam_best", "best Adam (lr)"), ("sgd_momentum_best", "best SGD, momentum 0.9 (lr)"),
                ("polyak_sgd", "`optax.polyak_sgd()`"), ("contrib_best", "best of optax.contrib")]
     shown += [(name, f"`{name}`") for name in methods.CONTRIB]
     lines = ["| method | " + " | ".join(_cell_name(*c) for c in cells) + " |", "|---" * (len(cells) + 1) + "|"]
     for method, title in shown:
+        if not any((model, batch, method) in by_key for model, batch in cells):
+            continue  # not in this run (the frontier run has no optax.contrib sweep)
         cols = []
         for model, batch in cells:
             r = by_key.get((model, batch, method))
             text = entry(r)
-            if r is not None and method == "sgd_best":
+            if r is not None and method in methods.SWEEP_BESTS:
                 text += f" ({r.hyperparameter:g})"
             if r is not None and method == "contrib_best":
                 text += f" ({r.best_of})"
@@ -244,11 +318,23 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated chunk names to run (default: all)")
     parser.add_argument("--merge-only", action="store_true")
+    parser.add_argument("--frontier", action="store_true",
+                        help="run corridors.clr_adam and the tuned Adam and SGD-momentum sweeps instead")
+    parser.add_argument("--cap-study", action="store_true",
+                        help="run clr_adam's cap grid and the SGD sweep on the digits and regression cells instead")
+    parser.add_argument("--regression", action="store_true",
+                        help="run the diabetes and teacher-student tasks instead (--steps 1000 recommended)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     if not args.merge_only:
         wanted = set(filter(None, args.only.split(",")))
-        for name, config in chunks(args.steps, args.full_batch_steps, args.seeds):
+        if args.regression:
+            plan = regression_chunks(args.steps, args.seeds)
+        elif args.cap_study:
+            plan = cap_chunks(args.steps, args.full_batch_steps, args.seeds)
+        else:
+            plan = (frontier_chunks if args.frontier else chunks)(args.steps, args.full_batch_steps, args.seeds)
+        for name, config in plan:
             folder = out / name
             if (folder / "summary.json").exists() or (wanted and name not in wanted):
                 continue

@@ -4,7 +4,9 @@ Same jitted step for every optimizer -- loss, gradient, ``update(...,
 value=loss)``, ``apply_updates`` -- on MLPs of a few sizes. CLR adds one global
 squared norm (a reduction over the gradient) and a few scalar operations;
 ``clr_momentum`` adds a moving average of the gradient and one inner product,
-so SGD with momentum (``optax.sgd(lr, momentum=0.9)``) is timed as well.
+so SGD with momentum (``optax.sgd(lr, momentum=0.9)``) is timed as well;
+``clr_adam`` adds Adam's two moving averages and one inner product, so
+``optax.adam`` is timed as well.
 
 Method: each optimizer's step is compiled once; then rounds of timed calls
 alternate between the optimizers (in forward, then reverse order) so that
@@ -132,6 +134,8 @@ def main(argv=None):
         "clr_momentum": corridors.clr_momentum(),
         "sgd_momentum": optax.sgd(0.1, momentum=0.9),
         "polyak_sgd": optax.polyak_sgd(max_learning_rate=1.0),
+        "clr_adam": corridors.clr_adam(),
+        "adam": optax.adam(1e-2),
     }
     print(f"backend={jax.default_backend()} rounds={args.rounds} steps/call={args.steps}")
     print("ratio to sgd: of the fastest call / of the median call;  xla: bytes accessed relative to sgd, kernels")

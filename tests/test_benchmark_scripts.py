@@ -104,3 +104,17 @@ def test_goal_cells_merge_recomputes_the_best_over_chunks(tmp_path):
     assert cell["meets_sgd"] is True and cell["meets_contrib"] is True
     # corridors.clr() at its defaults is that grid point: the goal table reads it from the grid.
     assert "corridors.clr()" in (tmp_path / "merged.md").read_text() or "`clr()`" in (tmp_path / "merged.md").read_text()
+
+
+def test_frontier_and_regression_plans_name_known_methods_and_run_the_costly_cell_last():
+    from corridors._experiments.methods import REGISTRY
+
+    goal = _load("clr_goal_cells")
+    frontier = list(goal.frontier_chunks(500, 300, 3))
+    assert [name for name, _ in frontier][-1] == "frontier_cnn_full" and len(frontier) == 8
+    assert frontier[-1][1].steps == 300 and "sgd" not in frontier[-1][1].methods
+    regression = list(goal.regression_chunks(1000, 3))
+    assert {c.models for _, c in regression} == {("diabetes",), ("teacher",)} and len(regression) == 8
+    for _, config in frontier + regression:
+        config.validate()
+        assert "clr_adam" in config.methods and set(config.methods) <= set(REGISTRY)

@@ -22,6 +22,8 @@ CONSTRUCTORS = {
     "scale_by_clr": corridors.scale_by_clr,
     "clr_momentum": corridors.clr_momentum,
     "scale_by_clr_momentum": corridors.scale_by_clr_momentum,
+    "clr_adam": corridors.clr_adam,
+    "scale_by_clr_adam": corridors.scale_by_clr_adam,
 }
 
 BAD = [

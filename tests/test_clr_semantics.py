@@ -116,9 +116,10 @@ def test_accumulation_rejects_bad_schedules_and_skip_functions():
     [
         lambda: corridors.clr(),
         lambda: corridors.clr_momentum(),
+        lambda: corridors.clr_adam(max_learning_rate=0.05),
         lambda: corridors.clr_accumulate(corridors.clr(), every_k_schedule=2),
     ],
-    ids=["clr", "clr_momentum", "clr_accumulate"],
+    ids=["clr", "clr_momentum", "clr_adam", "clr_accumulate"],
 )
 def test_bfloat16_parameters_train_with_float32_steps(make):
     params, x, y = _problem(jnp.bfloat16)
@@ -139,7 +140,8 @@ def test_bfloat16_parameters_train_with_float32_steps(make):
     assert {leaf.dtype for leaf in jax.tree.leaves(updates)} == {jnp.dtype(jnp.bfloat16)}
     inner = state.inner_state if hasattr(state, "inner_state") else state
     assert inner.step.dtype == jnp.float32  # the ratio is formed in float32, not bfloat16
-    if hasattr(inner, "momentum"):
-        assert {leaf.dtype for leaf in jax.tree.leaves(inner.momentum)} == {jnp.dtype(jnp.float32)}
+    for averages in ("momentum", "mu", "nu"):  # the running averages of clr_momentum and clr_adam
+        if hasattr(inner, averages):
+            assert {leaf.dtype for leaf in jax.tree.leaves(getattr(inner, averages))} == {jnp.dtype(jnp.float32)}
     assert all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in jax.tree.leaves(params))
     assert float(_loss(params, x, y)) < 0.8 * start

@@ -165,6 +165,7 @@ EXAMPLES = {
     "corridors._numeric.indicators": 3,
     "corridors._numeric.probe": 5,
     "corridors._optim.accumulate": 9,
+    "corridors._optim.adam": 16,
     "corridors._optim.corridor_learning_rate": 20,
     "corridors._optim.online": 17,
     "corridors._plotting.surface": 5,

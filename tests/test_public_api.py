@@ -89,3 +89,10 @@ def test_error_hierarchy():
     assert issubclass(corridors.InvalidArgument, ValueError)
     assert issubclass(corridors.UnsupportedFunction, corridors.CorridorsError)
     assert issubclass(corridors.MissingDependency, ImportError)
+
+
+def test_every_public_name_loads_lazily_from_where_it_is_defined():
+    # corridors/__init__ loads its names on first use: __all__ and the lazy table must agree.
+    assert set(corridors.__all__) == set(corridors._LAZY)
+    for name in corridors.__all__:
+        assert getattr(corridors, name) is not None, name

@@ -186,6 +186,11 @@ _ALL = (
            hyperparameters=lambda c: (default_of("clr_momentum", "max_learning_rate"),),
            hyperparameter="max_learning_rate", family="corridors", color="tab:purple",
            setting=_at_defaults("clr_momentum")),
+    # corridors.clr_adam() exactly as a user gets it: the CLR along Adam's direction (cap 1e-2).
+    Method(name="clr_adam", make=lambda h, c: _optim.clr_adam(),
+           hyperparameters=lambda c: (default_of("clr_adam", "max_learning_rate"),),
+           hyperparameter="max_learning_rate", family="corridors", color="tab:cyan",
+           setting=_at_defaults("clr_adam")),
     # The defaults study: the hyperparameter is an index into the grid.
     Method(name="clr_grid",
            make=lambda i, c: _optim.clr(max_learning_rate=_pick(c.clr_grid, i, 0), scale=_pick(c.clr_grid, i, 1)),
@@ -197,6 +202,10 @@ _ALL = (
            hyperparameters=lambda c: _indices(c.clr_momentum_grid), hyperparameter="grid index", family="grid",
            setting=lambda c, i: (
                f"max_learning_rate={c.clr_momentum_grid[int(i)][0]:g}, decay={c.clr_momentum_grid[int(i)][1]:g}")),
+    Method(name="clr_adam_grid",
+           make=lambda i, c: _optim.clr_adam(max_learning_rate=_pick(c.clr_adam_grid, i, 0)),
+           hyperparameters=lambda c: _indices(c.clr_adam_grid), hyperparameter="grid index", family="grid",
+           setting=lambda c, i: f"max_learning_rate={c.clr_adam_grid[int(i)][0]:g}"),
 )
 
 #: Every optimizer of the study by name, in table order.

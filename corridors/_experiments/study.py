@@ -62,6 +62,8 @@ class StudyConfig:
     # (cap, s), and corridors.clr_momentum(decay=b, max_learning_rate=cap) for each (cap, b).
     clr_grid: tuple[tuple[float, float], ...] = ((1.0, 1.0), (2.0, 1.0), (3.0, 1.0), (1.0, 2.0), (2.0, 2.0), (3.0, 2.0))
     clr_momentum_grid: tuple[tuple[float, float], ...] = ((0.5, 0.9), (1.0, 0.9), (2.0, 0.9))
+    # corridors.clr_adam(max_learning_rate=cap) for each cap (Adam's units).
+    clr_adam_grid: tuple[tuple[float], ...] = ((0.003,), (0.005,), (0.01,), (0.02,), (0.03,))
     # Cap of the paper's reference "clr": the largest learning rate of the SGD
     # sweep, so it never takes a step SGD was not allowed to try.
     clr_max_learning_rate: Optional[float] = None
@@ -98,7 +100,7 @@ QUICK = StudyConfig(
     eval_every=10,
     seeds=3,
     sgd_learning_rates=(0.1, 0.3, 0.5, 1.0, 3.0),
-    methods=("sgd", "polyak_sgd", "momo", "clr", "clr_default", "clr_momentum"),
+    methods=("sgd", "polyak_sgd", "momo", "momo_adam", "clr", "clr_default", "clr_momentum", "clr_adam"),
 )
 #: ``corridors bench clr --full``.
 FULL = StudyConfig(
