@@ -10,34 +10,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from networks import classifier_loss, classifier_problem, train_classifier
+
 import corridors
 from corridors import InvalidArgument, ScaleByCLRAdamState
 
 
-def _loss(params, x, y):
-    h = jnp.tanh(x @ params["w1"] + params["b1"])
-    return optax.softmax_cross_entropy_with_integer_labels(h @ params["w2"], y).mean()
-
-
-def _problem(seed=0, n=48):
-    k1, k2, k3, k4 = jax.random.split(jax.random.PRNGKey(seed), 4)
-    params = {"w1": jax.random.normal(k1, (4, 8)) / 2, "b1": jnp.zeros(8), "w2": jax.random.normal(k2, (8, 3)) / 3}
-    x = jax.random.normal(k3, (n, 4))
-    return params, x, jnp.argmax(x @ jax.random.normal(k4, (4, 3)), axis=1)  # labels a network can fit
-
-
 def _train(opt, params, x, y, steps, batch=16):
-    """``steps`` steps over rotating mini-batches in one jitted scan; returns (params, states, updates)."""
-    starts = (jnp.arange(steps) * batch) % x.shape[0]
-
-    def step(carry, start):
-        params, state = carry
-        xb, yb = jax.lax.dynamic_slice_in_dim(x, start, batch), jax.lax.dynamic_slice_in_dim(y, start, batch)
-        value, grads = jax.value_and_grad(_loss)(params, xb, yb)
-        updates, state = opt.update(grads, state, params, value=value)
-        return (optax.apply_updates(params, updates), state), (state, updates)
-
-    (params, _), (states, updates) = jax.jit(lambda p: jax.lax.scan(step, (p, opt.init(p)), starts))(params)
+    """``train_classifier`` keeping (params, states, updates)."""
+    params, states, values, updates = train_classifier(opt, params, x, y, steps, batch)
     return params, states, updates
 
 
@@ -78,7 +59,7 @@ def test_steps_match_the_rule_written_out():
 
 def test_when_always_capped_it_is_adam_at_the_cap():
     # The ratio above the cap at every step: the update is optax.adam(cap)'s.
-    params, x, y = _problem()
+    params, x, y = classifier_problem()
     _, _, ours = _train(corridors.clr_adam(max_learning_rate=1e-4), params, x, y, 20)
     _, states, _ = _train(corridors.clr_adam(max_learning_rate=1e-4), params, x, y, 20)
     _, _, ref = _train(optax.with_extra_args_support(optax.adam(1e-4)), params, x, y, 20)
@@ -136,17 +117,17 @@ def test_non_finite_input_skips_and_keeps_the_averages(bad):
 
 
 def test_defaults_train_a_small_network_under_jit():
-    params, x, y = _problem(seed=3)
-    start = float(_loss(params, x, y))
+    params, x, y = classifier_problem(seed=3)
+    start = float(classifier_loss(params, x, y))
     trained, states, _ = _train(corridors.clr_adam(), params, x, y, 150)
-    assert float(_loss(trained, x, y)) < 0.5 * start
+    assert float(classifier_loss(trained, x, y)) < 0.5 * start
     assert bool(jnp.all(states.step <= 1e-2)) and bool(jnp.all(states.step >= 0.0))
     assert not bool(jnp.any(states.skipped))
 
 
 def test_chained_after_clipping_is_clr_adam_on_the_clipped_gradient():
-    params, x, y = _problem()
-    value, grads = jax.value_and_grad(_loss)(params, x, y)
+    params, x, y = classifier_problem()
+    value, grads = jax.value_and_grad(classifier_loss)(params, x, y)
     chained = optax.chain(optax.clip_by_global_norm(0.1), corridors.clr_adam(max_learning_rate=1.0))
     updates, _ = jax.jit(lambda s: chained.update(grads, s, params, value=value))(chained.init(params))
     clipped, _ = optax.clip_by_global_norm(0.1).update(grads, None)

@@ -8,39 +8,20 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from networks import classifier_loss, classifier_problem, train_classifier
+
 import corridors
 from corridors import ScaleByCLRMomentumState
 
 
-def _loss(params, x, y):
-    h = jnp.tanh(x @ params["w1"] + params["b1"])
-    return optax.softmax_cross_entropy_with_integer_labels(h @ params["w2"], y).mean()
-
-
-def _problem(seed=0, n=48):
-    k1, k2, k3, k4 = jax.random.split(jax.random.PRNGKey(seed), 4)
-    params = {"w1": jax.random.normal(k1, (4, 8)) / 2, "b1": jnp.zeros(8), "w2": jax.random.normal(k2, (8, 3)) / 3}
-    x = jax.random.normal(k3, (n, 4))
-    return params, x, jnp.argmax(x @ jax.random.normal(k4, (4, 3)), axis=1)  # labels a network can fit
-
-
 def _train(opt, params, x, y, steps, batch=16):
-    """``steps`` steps over rotating mini-batches in one jitted scan; returns (params, states, losses)."""
-    starts = (jnp.arange(steps) * batch) % x.shape[0]
-
-    def step(carry, start):
-        params, state = carry
-        xb, yb = jax.lax.dynamic_slice_in_dim(x, start, batch), jax.lax.dynamic_slice_in_dim(y, start, batch)
-        value, grads = jax.value_and_grad(_loss)(params, xb, yb)
-        updates, state = opt.update(grads, state, params, value=value)
-        return (optax.apply_updates(params, updates), state), (state, value)
-
-    (params, _), (states, values) = jax.jit(lambda p: jax.lax.scan(step, (p, opt.init(p)), starts))(params)
+    """``train_classifier`` keeping (params, states, values)."""
+    params, states, values, updates = train_classifier(opt, params, x, y, steps, batch)
     return params, states, values
 
 
 def test_decay_zero_is_plain_clr_bit_for_bit():
-    params, x, y = _problem()
+    params, x, y = classifier_problem()
     ours, ours_states, _ = _train(corridors.clr_momentum(decay=0.0, max_learning_rate=2.0, scale=1.5), params, x, y, 25)
     ref, ref_states, _ = _train(corridors.clr(max_learning_rate=2.0, scale=1.5), params, x, y, 25)
     for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(ref)):
@@ -108,9 +89,9 @@ def test_first_step_lands_on_the_cone_apex(theta, decay):
 
 
 def test_defaults_train_a_small_network():
-    params, x, y = _problem(seed=3)
-    start = float(_loss(params, x, y))
+    params, x, y = classifier_problem(seed=3)
+    start = float(classifier_loss(params, x, y))
     trained, states, _ = _train(corridors.clr_momentum(), params, x, y, 60)
-    assert float(_loss(trained, x, y)) < 0.5 * start
+    assert float(classifier_loss(trained, x, y)) < 0.5 * start
     assert bool(jnp.all(states.step <= 1.0)) and bool(jnp.all(states.step >= 0.0))
     assert not bool(jnp.any(states.skipped))
