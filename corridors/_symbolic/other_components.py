@@ -11,7 +11,7 @@ import sympy as sp
 
 from .algebraic.corridor_set import hg_components
 from .algebraic.ideals import fibre, invariant_set
-from .algebraic.real_points import all_real_solutions
+from .algebraic.real_points import all_real_solutions, real_point
 from .._budget import BudgetExceeded
 from .components import CorridorComponent
 from .regions import condition_holds
@@ -45,7 +45,7 @@ def other_components(piece, d, model, corridor_bases, symbols, budget, notes):
         corridor_bases = {tuple(sorted(map(sp.srepr, basis))) for basis in corridor_bases}
         gradient = [model.numerator(g) for g in model.gradient]
         listed = []
-        for prime in primes:
+        for index, prime in enumerate(primes):
             if tuple(sorted(map(sp.srepr, prime.basis))) in corridor_bases:
                 continue
             reducer = sp.groebner(list(prime.basis), *symbols, order="grevlex")
@@ -57,7 +57,12 @@ def other_components(piece, d, model, corridor_bases, symbols, budget, notes):
                 for point in points:
                     listed.append(_point_component(piece, d, point, symbols, stationary))
             else:
-                equations = tuple(sp.Eq(p, 0) for p in prime.basis)
+                # A prime can have no real point at all (y² + 1 = 0): there is nothing to list.
+                # Undecided ones are listed, as before: the list never enters the verdict.
+                if real_point(prime, symbols, admissible=lambda point: True, budget=budget,
+                              seed=index).verdict is False:
+                    continue
+                equations = tuple(sp.Eq(p, 0, evaluate=False) for p in prime.basis)
                 listed.append(_listed_component(piece, equations, prime.dimension, stationary))
         return tuple(listed), True
     except BudgetExceeded:
@@ -87,8 +92,9 @@ def _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes)
         if component.dimension == 0:
             listed.extend(_point_component(piece, d, point, model.variables, component.stationary)
                           for point in component.points)
-        else:
-            listed.append(_listed_component(piece, component.equations, component.dimension, component.stationary))
+        elif sp.false not in component.equations:  # an equation that is False has no real point
+            equations = tuple(e for e in component.equations if e is not sp.true)
+            listed.append(_listed_component(piece, equations, component.dimension, component.stationary))
     return tuple(listed), True
 
 
