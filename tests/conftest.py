@@ -38,7 +38,14 @@ def run_with_fake_devices():
 
     def run(script: str, timeout: float) -> subprocess.CompletedProcess:
         env = dict(os.environ)
-        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=4").strip()
+        # The 4 fake devices meet in XLA's in-process collectives, whose threads share 2 cores with
+        # the rest of the suite: on a loaded machine one can arrive after XLA's default 40 s, and
+        # XLA then aborts the process. Wait up to 240 s (the callers' timeouts are longer), so a
+        # slow machine is slow, not failed; a real deadlock still ends at the caller's timeout.
+        flags = (" --xla_force_host_platform_device_count=4"
+                 " --xla_cpu_collective_call_terminate_timeout_seconds=240"
+                 " --xla_cpu_collective_call_warn_stuck_timeout_seconds=120")
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + flags).strip()
         env["JAX_PLATFORMS"] = "cpu"
         return subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=timeout)
 
