@@ -47,6 +47,14 @@ SGD_LRS_CNN_FULL = (0.1, 0.2, 0.3, 0.5, 1.0, 2.0)  # 3.0 diverges on the CNN at 
 
 
 CHEAP_CELLS = (("mlp", 16), ("mlp", 64), ("mlp", 256), ("mlp", 0), ("cnn", 16), ("cnn", 64), ("cnn", 256))
+REGRESSION_CELLS = tuple((model, batch) for model in ("diabetes", "teacher") for batch in (16, 64, 256, 0))
+
+
+def per_cell(prefix: str, base, cells, **changes):
+    """One chunk per (model, batch) cell, named ``<prefix>_<model>_<batch or full>`` (no prefix: no ``_``)."""
+    for model, batch in cells:
+        name = "_".join(filter(None, (prefix, model, str(batch or "full"))))
+        yield name, dataclasses.replace(base, models=(model,), batch_sizes=(batch,), **changes)
 
 
 def chunks(steps: int, full_batch_steps: int, seeds: int):
@@ -54,10 +62,7 @@ def chunks(steps: int, full_batch_steps: int, seeds: int):
     base = dataclasses.replace(
         study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS, clr_max_learning_rate=3.0
     )
-    for model, batch in CHEAP_CELLS:
-        yield f"{model}_{batch or 'full'}", dataclasses.replace(
-            base, models=(model,), batch_sizes=(batch,), methods=("sgd", "clr_momentum", "clr") + PEERS
-        )
+    yield from per_cell("", base, CHEAP_CELLS, methods=("sgd", "clr_momentum", "clr") + PEERS)
     cnn_full = dataclasses.replace(
         base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, sgd_learning_rates=SGD_LRS_CNN_FULL
     )
@@ -67,10 +72,7 @@ def chunks(steps: int, full_batch_steps: int, seeds: int):
     yield "cnn_full_c", dataclasses.replace(cnn_full, methods=("clr_default",))
     # The defaults study: corridors.clr and clr_momentum over a grid of settings,
     # on every cell but the CNN at full batch (too costly for nine more runs).
-    for model, batch in CHEAP_CELLS:
-        yield f"grid_{model}_{batch or 'full'}", dataclasses.replace(
-            base, models=(model,), batch_sizes=(batch,), methods=methods.GRIDS
-        )
+    yield from per_cell("grid", base, CHEAP_CELLS, methods=methods.GRIDS)
 
 
 #: The frontier run (``--frontier``): corridors.clr_adam with the references it is judged against.
@@ -87,10 +89,7 @@ def frontier_chunks(steps: int, full_batch_steps: int, seeds: int):
     base = dataclasses.replace(
         study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS, clr_max_learning_rate=3.0
     )
-    for model, batch in CHEAP_CELLS:
-        yield f"frontier_{model}_{batch or 'full'}", dataclasses.replace(
-            base, models=(model,), batch_sizes=(batch,), methods=FRONTIER
-        )
+    yield from per_cell("frontier", base, CHEAP_CELLS, methods=FRONTIER)
     yield "frontier_cnn_full", dataclasses.replace(
         base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, methods=FRONTIER_CNN_FULL,
         adam_learning_rates=ADAM_LRS_CNN_FULL,
@@ -106,11 +105,7 @@ REGRESSION = ("sgd", "adam", "clr_default", "clr_momentum", "clr_adam", "momo", 
 def regression_chunks(steps: int, seeds: int):
     """(name, StudyConfig) of the regression run: diabetes and teacher-student, one chunk per cell."""
     base = dataclasses.replace(study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS)
-    for model in ("diabetes", "teacher"):
-        for batch in (16, 64, 256, 0):
-            yield f"regression_{model}_{batch or 'full'}", dataclasses.replace(
-                base, models=(model,), batch_sizes=(batch,), methods=REGRESSION
-            )
+    yield from per_cell("regression", base, REGRESSION_CELLS, methods=REGRESSION)
 
 
 def cap_chunks(steps: int, full_batch_steps: int, seeds: int):
@@ -121,19 +116,12 @@ def cap_chunks(steps: int, full_batch_steps: int, seeds: int):
     """
     base = dataclasses.replace(study.FULL, steps=steps, seeds=seeds, sgd_learning_rates=SGD_LRS)
     methods_run = ("sgd", "clr_adam_grid")
-    for model, batch in CHEAP_CELLS:
-        yield f"caps_{model}_{batch or 'full'}", dataclasses.replace(
-            base, models=(model,), batch_sizes=(batch,), methods=methods_run
-        )
+    yield from per_cell("caps", base, CHEAP_CELLS, methods=methods_run)
     yield "caps_cnn_full", dataclasses.replace(
         base, models=("cnn",), batch_sizes=(0,), steps=full_batch_steps, sgd_learning_rates=SGD_LRS_CNN_FULL,
         methods=methods_run,
     )
-    for model in ("diabetes", "teacher"):
-        for batch in (16, 64, 256, 0):
-            yield f"caps_{model}_{batch or 'full'}", dataclasses.replace(
-                base, models=(model,), batch_sizes=(batch,), steps=1000, methods=methods_run
-            )
+    yield from per_cell("caps", base, REGRESSION_CELLS, steps=1000, methods=methods_run)
 
 
 def candidates_table(rows: list[RunRow]) -> list[dict]:
