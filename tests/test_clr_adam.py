@@ -16,12 +16,6 @@ import corridors
 from corridors import InvalidArgument, ScaleByCLRAdamState
 
 
-def _train(opt, params, x, y, steps, batch=16):
-    """``train_classifier`` keeping (params, states, updates)."""
-    params, states, values, updates = train_classifier(opt, params, x, y, steps, batch)
-    return params, states, updates
-
-
 def _reference_steps(grads, values, b1, b2, eps, cap):
     """The rule written out in numpy, step by step (float64): the second route."""
     m = np.zeros_like(grads[0])
@@ -60,9 +54,8 @@ def test_steps_match_the_rule_written_out():
 def test_when_always_capped_it_is_adam_at_the_cap():
     # The ratio above the cap at every step: the update is optax.adam(cap)'s.
     params, x, y = classifier_problem()
-    _, _, ours = _train(corridors.clr_adam(max_learning_rate=1e-4), params, x, y, 20)
-    _, states, _ = _train(corridors.clr_adam(max_learning_rate=1e-4), params, x, y, 20)
-    _, _, ref = _train(optax.with_extra_args_support(optax.adam(1e-4)), params, x, y, 20)
+    _, states, _, ours = train_classifier(corridors.clr_adam(max_learning_rate=1e-4), params, x, y, 20)
+    _, _, _, ref = train_classifier(optax.with_extra_args_support(optax.adam(1e-4)), params, x, y, 20)
     assert bool(jnp.all(states.capped))
     for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(ref)):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-12)
@@ -119,7 +112,7 @@ def test_non_finite_input_skips_and_keeps_the_averages(bad):
 def test_defaults_train_a_small_network_under_jit():
     params, x, y = classifier_problem(seed=3)
     start = float(classifier_loss(params, x, y))
-    trained, states, _ = _train(corridors.clr_adam(), params, x, y, 150)
+    trained, states, _, _ = train_classifier(corridors.clr_adam(), params, x, y, 150)
     assert float(classifier_loss(trained, x, y)) < 0.5 * start
     assert bool(jnp.all(states.step <= 1e-2)) and bool(jnp.all(states.step >= 0.0))
     assert not bool(jnp.any(states.skipped))

@@ -14,16 +14,10 @@ import corridors
 from corridors import ScaleByCLRMomentumState
 
 
-def _train(opt, params, x, y, steps, batch=16):
-    """``train_classifier`` keeping (params, states, values)."""
-    params, states, values, updates = train_classifier(opt, params, x, y, steps, batch)
-    return params, states, values
-
-
 def test_decay_zero_is_plain_clr_bit_for_bit():
     params, x, y = classifier_problem()
-    ours, ours_states, _ = _train(corridors.clr_momentum(decay=0.0, max_learning_rate=2.0, scale=1.5), params, x, y, 25)
-    ref, ref_states, _ = _train(corridors.clr(max_learning_rate=2.0, scale=1.5), params, x, y, 25)
+    ours, ours_states, _, _ = train_classifier(corridors.clr_momentum(decay=0.0, max_learning_rate=2.0, scale=1.5), params, x, y, 25)
+    ref, ref_states, _, _ = train_classifier(corridors.clr(max_learning_rate=2.0, scale=1.5), params, x, y, 25)
     for a, b in zip(jax.tree.leaves(ours), jax.tree.leaves(ref)):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(ours_states.step, ref_states.step)
@@ -91,7 +85,7 @@ def test_first_step_lands_on_the_cone_apex(theta, decay):
 def test_defaults_train_a_small_network():
     params, x, y = classifier_problem(seed=3)
     start = float(classifier_loss(params, x, y))
-    trained, states, _ = _train(corridors.clr_momentum(), params, x, y, 60)
+    trained, states, _, _ = train_classifier(corridors.clr_momentum(), params, x, y, 60)
     assert float(classifier_loss(trained, x, y)) < 0.5 * start
     assert bool(jnp.all(states.step <= 1.0)) and bool(jnp.all(states.step >= 0.0))
     assert not bool(jnp.any(states.skipped))
