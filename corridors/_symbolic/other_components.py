@@ -92,9 +92,8 @@ def _other_components_with_atoms(piece, d, model, corridor_bases, budget, notes)
         if component.dimension == 0:
             listed.extend(_point_component(piece, d, point, model.variables, component.stationary)
                           for point in component.points)
-        elif sp.false not in component.equations:  # an equation that is False has no real point
-            equations = tuple(e for e in component.equations if e is not sp.true)
-            listed.append(_listed_component(piece, equations, component.dimension, component.stationary))
+        else:  # hg_components has already dropped the primes without a real point
+            listed.append(_listed_component(piece, component.equations, component.dimension, component.stationary))
     return tuple(listed), True
 
 
