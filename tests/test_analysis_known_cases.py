@@ -158,6 +158,17 @@ def test_gallery_matches_theory(example):
     assert analyze(expression, symbols, timeout=120).classification == example.expected
 
 
+def test_the_gallery_table_is_read_and_checked():
+    from corridors._symbolic.gallery import gallery_from_json
+
+    assert len(GALLERY) == 14 and {g.expected for g in GALLERY} == {"everywhere", "partial", "none"}
+    assert all(isinstance(g.variables, tuple) and g.why for g in GALLERY)
+    row = '{"name": "n", "family": "f", "text": "x", "variables": ["x"], "expected": "%s", "why": "w"}'
+    assert gallery_from_json(f"[{row % 'none'}]")[0].variables == ("x",)
+    with pytest.raises(ValueError, match="'sometimes' is not one of"):
+        gallery_from_json(f"[{row % 'sometimes'}]")
+
+
 def test_time_budget_gives_unknown_with_reason():
     theta = sp.symbols("t0:12", real=True)
     chain = sum(theta[i] ** 2 * theta[i + 1] for i in range(11)) + theta[11] ** 3  # unbounded: no shortcut

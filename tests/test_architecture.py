@@ -230,3 +230,29 @@ def test_no_module_over_the_line_limit(module):
         f"{SOURCES[module].relative_to(ROOT)} ({module}) has {lines} lines, over {MAX_LINES}: split it along "
         "cohesive lines into modules whose names say what each holds"
     )
+
+
+def test_every_data_file_of_the_packages_is_declared_package_data():
+    """A file the code reads at run time (the gallery's table) must ship in the wheel, not only in a checkout."""
+    import configparser
+    import fnmatch
+    import subprocess
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    declared = {
+        package: [pattern.strip() for pattern in patterns.replace("\n", ",").split(",") if pattern.strip()]
+        for package, patterns in config["options.package_data"].items()
+    }
+    tracked = subprocess.run(
+        ["git", "ls-files", *PACKAGES], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout: the tracked files cannot be listed")
+    data = [Path(name) for name in tracked if not name.endswith(".py")]
+    assert any(path.name == "gallery.json" for path in data)  # the check sees the file it exists for
+    for path in data:
+        package, relative = path.parts[0], Path(*path.parts[1:]).as_posix()
+        assert any(fnmatch.fnmatch(relative, p) for p in declared.get(package, [])), (
+            f"{path} is not in setup.cfg's [options.package_data] {package} = ...: add it, or it is missing from the wheel"
+        )
