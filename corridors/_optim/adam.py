@@ -35,7 +35,7 @@ from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
 from .._validate import check_hyperparameter, check_positive, check_unit_interval, check_value
 from .corridor_learning_rate import warn_if_masked
-from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, zeros_in
+from .step_rule import advanced_fields, compute_dtype, initial_fields, scheduled_clr_step, zeros_in
 
 __all__ = ["ScaleByCLRAdamState", "scale_by_clr_adam", "clr_adam"]
 
@@ -90,12 +90,8 @@ def _scale_by_clr_adam(b1, b2, eps, target, max_learning_rate, scale, sign) -> G
         preconditioned = jax.tree.map(direction, mu, nu)
         # A non-finite gradient makes <g, P d> non-finite: the step is skipped.
         along = optax.tree.vdot(grads, preconditioned).astype(dtype)
-        uncapped, step, capped, skipped = clr_step(
-            value,
-            along,
-            target=resolve(target, state.count),
-            max_learning_rate=resolve(max_learning_rate, state.count),
-            scale=resolve(scale, state.count),
+        uncapped, step, capped, skipped = scheduled_clr_step(
+            value, along, state.count, target=target, max_learning_rate=max_learning_rate, scale=scale
         )
         coefficient = (sign * step).astype(dtype)
 
@@ -117,12 +113,8 @@ def _scale_by_clr_adam(b1, b2, eps, target, max_learning_rate, scale, sign) -> G
 
 
 def scale_by_clr_adam(
-    b1: float = 0.9,
-    b2: float = 0.999,
-    eps: float = 1e-8,
-    target: ScalarOrSchedule = 0.0,
-    max_learning_rate: ScalarOrSchedule = 1e-2,
-    scale: ScalarOrSchedule = 1.0,
+    b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
+    target: ScalarOrSchedule = 0.0, max_learning_rate: ScalarOrSchedule = 1e-2, scale: ScalarOrSchedule = 1.0,
 ) -> GradientTransformationExtraArgs:
     r"""Scale Adam's direction by the CLR along it (no sign flip; see :func:`clr_adam`).
 
@@ -140,23 +132,11 @@ def scale_by_clr_adam(
     direction points uphill for this batch) gives a zero update. Skipped
     steps (non-finite loss or gradient) leave both averages unchanged.
 
-    Args:
-      b1: :math:`\beta_1 \in [0, 1)`, decay of the gradient average.
-      b2: :math:`\beta_2 \in [0, 1)`, decay of the squared-gradient average.
-      eps: :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v}`.
-      target: level :math:`E^*` to aim at (scalar or schedule).
-      max_learning_rate: the cap :math:`h_{\max}`, in Adam's units (scalar or schedule).
-      scale: :math:`s`, multiplies the ratio before the cap (scalar or schedule).
+    Args and errors: as :func:`clr_adam`.
 
     Returns:
       An ``optax.GradientTransformationExtraArgs`` with state
       :class:`ScaleByCLRAdamState`; ``update`` takes ``value=``.
-
-    Raises:
-      InvalidArgument: ``b1`` or ``b2`` outside [0, 1), ``eps`` not positive
-        and finite, a non-finite ``target``, a ``max_learning_rate`` or
-        ``scale`` that is not positive (or NaN), a non-scalar hyperparameter;
-        at ``update``, a missing or non-scalar ``value``.
 
     Example:
       >>> import jax.numpy as jnp
@@ -172,12 +152,8 @@ def scale_by_clr_adam(
 
 
 def clr_adam(
-    b1: float = 0.9,
-    b2: float = 0.999,
-    eps: float = 1e-8,
-    target: ScalarOrSchedule = 0.0,
-    max_learning_rate: ScalarOrSchedule = 1e-2,
-    scale: ScalarOrSchedule = 1.0,
+    b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
+    target: ScalarOrSchedule = 0.0, max_learning_rate: ScalarOrSchedule = 1e-2, scale: ScalarOrSchedule = 1.0,
 ) -> GradientTransformationExtraArgs:
     r"""Adam's direction with the Corridor Learning Rate along it, capped at ``max_learning_rate``.
 
@@ -208,12 +184,15 @@ def clr_adam(
       scale: :math:`s`, multiplies the ratio before the cap (scalar or schedule).
 
     Returns:
-      An ``optax.GradientTransformationExtraArgs`` with state
-      :class:`ScaleByCLRAdamState`; call ``update(grads, state, params,
-      value=loss)``.
+      An ``optax.GradientTransformationExtraArgs``; call ``update(grads, state,
+      params, value=loss)``. Its :class:`ScaleByCLRAdamState` carries the
+      step taken (``state.step``) and whether the cap set it (``state.capped``).
 
     Raises:
-      InvalidArgument: as :func:`scale_by_clr_adam`.
+      InvalidArgument: ``b1`` or ``b2`` outside [0, 1), ``eps`` not positive
+        and finite, a non-finite ``target``, a ``max_learning_rate`` or
+        ``scale`` that is not positive (or NaN), a non-scalar hyperparameter;
+        at ``update``, a missing or non-scalar ``value``.
 
     Example:
       >>> import jax, jax.numpy as jnp, optax

@@ -32,7 +32,7 @@ import optax
 from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
 from .._validate import check_hyperparameter, check_value
-from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, scaled_or_zero, squared_norm
+from .step_rule import advanced_fields, compute_dtype, initial_fields, scaled_or_zero, scheduled_clr_step, squared_norm
 
 __all__ = [
     "MaskedGradientWarning",
@@ -99,12 +99,8 @@ def _scale_by_clr(target, max_learning_rate, scale, sign) -> GradientTransformat
         check_value(value)
         warn_if_masked(updates)
         dtype = jnp.promote_types(compute_dtype(updates), state.step.dtype)
-        uncapped, step, capped, skipped = clr_step(
-            value,
-            squared_norm(updates, dtype),
-            target=resolve(target, state.count),
-            max_learning_rate=resolve(max_learning_rate, state.count),
-            scale=resolve(scale, state.count),
+        uncapped, step, capped, skipped = scheduled_clr_step(
+            value, squared_norm(updates, dtype), state.count, target=target, max_learning_rate=max_learning_rate, scale=scale
         )
         new_updates = scaled_or_zero(updates, sign * step, skipped)
         return new_updates, ScaleByCLRState(**advanced_fields(state, uncapped, step, capped, skipped))

@@ -27,7 +27,7 @@ from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
 from .._validate import check_hyperparameter, check_unit_interval, check_value
 from .corridor_learning_rate import warn_if_masked
-from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, squared_norm, zeros_in
+from .step_rule import advanced_fields, compute_dtype, initial_fields, scheduled_clr_step, squared_norm, zeros_in
 
 __all__ = ["ScaleByCLRMomentumState", "scale_by_clr_momentum", "clr_momentum"]
 
@@ -76,12 +76,8 @@ def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> Gra
         correction = 1 - beta ** finite_count.astype(dtype)
         g_m = optax.tree.vdot(grads, state.momentum)
         along = (beta * g_m + (1 - beta) * squared_norm(grads, dtype)) / correction
-        uncapped, step, capped, skipped = clr_step(
-            value,
-            along,
-            target=resolve(target, state.count),
-            max_learning_rate=resolve(max_learning_rate, state.count),
-            scale=resolve(scale, state.count),
+        uncapped, step, capped, skipped = scheduled_clr_step(
+            value, along, state.count, target=target, max_learning_rate=max_learning_rate, scale=scale
         )
         coefficient = (sign * step / correction).astype(dtype)
 
@@ -93,21 +89,17 @@ def _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign) -> Gra
         pairs = jax.tree.map(leaf, grads, state.momentum, updates)
         momentum = jax.tree.map(lambda _, pair: pair[0], updates, pairs)
         new_updates = jax.tree.map(lambda _, pair: pair[1], updates, pairs)
-        new_state = ScaleByCLRMomentumState(
+        return new_updates, ScaleByCLRMomentumState(
             finite_count=jnp.where(skipped, state.finite_count, finite_count),
             momentum=momentum,
             **advanced_fields(state, uncapped, step, capped, skipped),  # skipped: uncapped 0, not capped
         )
-        return new_updates, new_state
 
     return GradientTransformationExtraArgs(init_fn, update_fn)
 
 
 def scale_by_clr_momentum(
-    decay: float = 0.9,
-    target: ScalarOrSchedule = 0.0,
-    max_learning_rate: ScalarOrSchedule = 1.0,
-    scale: ScalarOrSchedule = 1.0,
+    decay: float = 0.9, target: ScalarOrSchedule = 0.0, max_learning_rate: ScalarOrSchedule = 1.0, scale: ScalarOrSchedule = 1.0
 ) -> GradientTransformationExtraArgs:
     r"""Scale the averaged gradient by the CLR along it (no sign flip; see :func:`clr_momentum`).
 
@@ -155,10 +147,7 @@ def scale_by_clr_momentum(
 
 
 def clr_momentum(
-    decay: float = 0.9,
-    target: ScalarOrSchedule = 0.0,
-    max_learning_rate: ScalarOrSchedule = 1.0,
-    scale: ScalarOrSchedule = 1.0,
+    decay: float = 0.9, target: ScalarOrSchedule = 0.0, max_learning_rate: ScalarOrSchedule = 1.0, scale: ScalarOrSchedule = 1.0
 ) -> GradientTransformationExtraArgs:
     r"""Descent along the averaged gradient with the Corridor Learning Rate along it.
 
@@ -191,15 +180,16 @@ def clr_momentum(
       >>> import corridors
       >>> x = jnp.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
       >>> y = jnp.array([1.0, 2.0, 0.0])
-      >>> loss = lambda p: 0.5 * jnp.mean((x @ p - y) ** 2)  # least squares, minimum 0.028
+      >>> loss = lambda p, xb, yb: 0.5 * jnp.mean((xb @ p - yb) ** 2)  # least squares, minimum 0.028
       >>> opt = corridors.clr_momentum()
       >>> params = jnp.zeros(2)
       >>> state = opt.init(params)
-      >>> for _ in range(50):
-      ...     value, grad = jax.value_and_grad(loss)(params)
+      >>> for k in range(100):  # mini-batches of two rows: the average smooths their gradients
+      ...     rows = jnp.array([k % 3, (k + 1) % 3])
+      ...     value, grad = jax.value_and_grad(loss)(params, x[rows], y[rows])
       ...     updates, state = opt.update(grad, state, params, value=value)
       ...     params = optax.apply_updates(params, updates)
-      >>> print(round(float(loss(params)), 3))
+      >>> print(round(float(loss(params, x, y)), 3))  # on all the data
       0.028
     """
     return _scale_by_clr_momentum(decay, target, max_learning_rate, scale, sign=-1.0)

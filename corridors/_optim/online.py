@@ -27,7 +27,7 @@ from optax import GradientTransformationExtraArgs, ScalarOrSchedule
 
 from .._validate import check_hyperparameter, check_unit_interval, check_value
 from .corridor_learning_rate import warn_if_masked
-from .step_rule import advanced_fields, clr_step, compute_dtype, initial_fields, resolve, scaled_or_zero, squared_norm
+from .step_rule import advanced_fields, compute_dtype, initial_fields, scaled_or_zero, scheduled_clr_step, squared_norm
 
 __all__ = ["ScaleByCLROnlineState", "scale_by_clr_online", "clr_online"]
 
@@ -76,12 +76,8 @@ def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
         reference = jnp.minimum(state.lowest, jnp.where(jnp.isfinite(value_c), value_c, jnp.inf))
         target = jnp.where(jnp.isfinite(reference), fraction * reference, 0).astype(dtype)
         sq_norm = squared_norm(updates, jnp.promote_types(compute_dtype(updates), dtype))
-        uncapped, step, capped, skipped = clr_step(
-            value,
-            sq_norm,
-            target=target,
-            max_learning_rate=resolve(max_learning_rate, state.count),
-            scale=resolve(scale, state.count),
+        uncapped, step, capped, skipped = scheduled_clr_step(
+            value, sq_norm, state.count, target=target, max_learning_rate=max_learning_rate, scale=scale
         )
         new_updates = scaled_or_zero(updates, sign * step, skipped)
 
@@ -104,12 +100,11 @@ def _scale_by_clr_online(fraction, ema_decay, max_learning_rate, scale, sign):
 
 
 def scale_by_clr_online(
-    fraction: float = 0.5,
-    ema_decay: float = 0.9,
-    max_learning_rate: ScalarOrSchedule = 1.0,
-    scale: ScalarOrSchedule = 1.0,
+    fraction: float = 0.5, ema_decay: float = 0.9, max_learning_rate: ScalarOrSchedule = 1.0, scale: ScalarOrSchedule = 1.0
 ) -> GradientTransformationExtraArgs:
     r"""Scale updates by the CLR with an online target (no sign flip; see :func:`clr_online`).
+
+    The target is a fraction of the lowest smoothed loss seen so far:
 
     .. math::
         E^*_t = \rho\,\min\big(E_t, \min_{s<t} \overline{E}_s\big), \qquad
@@ -149,10 +144,7 @@ def scale_by_clr_online(
 
 
 def clr_online(
-    fraction: float = 0.5,
-    ema_decay: float = 0.9,
-    max_learning_rate: ScalarOrSchedule = 1.0,
-    scale: ScalarOrSchedule = 1.0,
+    fraction: float = 0.5, ema_decay: float = 0.9, max_learning_rate: ScalarOrSchedule = 1.0, scale: ScalarOrSchedule = 1.0
 ) -> GradientTransformationExtraArgs:
     r"""Gradient descent with the online-target CLR, ready for ``optax.apply_updates``.
 

@@ -24,6 +24,7 @@ __all__ = [
     "initial_fields",
     "resolve",
     "scaled_or_zero",
+    "scheduled_clr_step",
     "squared_norm",
     "zeros_in",
 ]
@@ -144,3 +145,14 @@ def clr_step(value, denominator, *, target, max_learning_rate, scale=1.0):
     step = jnp.where(skipped, 0, step).astype(dtype)
     uncapped = jnp.where(finite & jnp.isfinite(ratio), ratio, 0).astype(dtype)
     return uncapped, step, capped, skipped
+
+
+def scheduled_clr_step(value, denominator, count, *, target, max_learning_rate, scale):
+    """:func:`clr_step` with each hyperparameter resolved at update ``count`` (a number, or a schedule of the count)."""
+    return clr_step(
+        value,
+        denominator,
+        target=resolve(target, count),
+        max_learning_rate=resolve(max_learning_rate, count),
+        scale=resolve(scale, count),
+    )
