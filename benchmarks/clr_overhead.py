@@ -6,7 +6,9 @@ squared norm (a reduction over the gradient) and a few scalar operations;
 ``clr_momentum`` adds a moving average of the gradient and one inner product,
 so SGD with momentum (``optax.sgd(lr, momentum=0.9)``) is timed as well;
 ``clr_adam`` adds Adam's two moving averages and one inner product, so
-``optax.adam`` is timed as well.
+``optax.adam`` and its Polyak-family peer ``optax.contrib.momo_adam`` are timed
+as well, and both Adam variants wrapped in ``optax.flatten`` (the parameters
+as one vector: fewer kernels, one copy more).
 
 Method: each optimizer's step is compiled once; then rounds of timed calls
 alternate between the optimizers (in forward, then reverse order) so that
@@ -33,10 +35,14 @@ import optax
 
 import corridors
 
-# (layer sizes, batch): a tiny MLP (dispatch-bound), a deep narrow one (many
-# small leaves), and two wider ones (memory- and compute-bound).
+# (layer sizes, batch): the digits MLP of the CLR study (64-64-64-10) at the
+# study's four batch sizes (dispatch-bound at batch 16), a deep narrow one
+# (many small leaves), and two wider ones (memory- and compute-bound).
 MODELS = [
+    ((64, 64, 64, 10), 16),
     ((64, 64, 64, 10), 64),
+    ((64, 64, 64, 10), 256),
+    ((64, 64, 64, 10), 1797),
     ((64,) + (128,) * 12 + (10,), 64),
     ((784, 256, 256, 10), 128),
     ((784, 1024, 1024, 10), 128),
@@ -136,6 +142,10 @@ def main(argv=None):
         "polyak_sgd": optax.polyak_sgd(max_learning_rate=1.0),
         "clr_adam": corridors.clr_adam(),
         "adam": optax.adam(1e-2),
+        "momo_adam": optax.contrib.momo_adam(),
+        # One vector instead of one array per layer: fewer, larger kernels.
+        "flat_clr_adam": optax.flatten(corridors.clr_adam()),
+        "flat_adam": optax.flatten(optax.adam(1e-2)),
     }
     print(f"backend={jax.default_backend()} rounds={args.rounds} steps/call={args.steps}")
     print("ratio to sgd: of the fastest call / of the median call;  xla: bytes accessed relative to sgd, kernels")

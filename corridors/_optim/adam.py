@@ -173,7 +173,9 @@ def clr_adam(
 
     Cost per step: Adam's (two moving averages, one elementwise division)
     plus one inner product over the parameters; memory: two float32 copies of
-    the parameters, like Adam.
+    the parameters, like Adam. On small models, whose step is mostly kernel
+    launches, ``optax.flatten(clr_adam())`` runs the same update on one
+    concatenated vector and costs less (docs/benchmarks.md).
 
     Args:
       b1: :math:`\beta_1 \in [0, 1)`, decay of the gradient average.
