@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, corridor, difference, generic_loss, gradient_flow, jacobian, loss_is, loss_is_bowl, on_path, path
+from ._calculus import T, corridor, difference, generic_loss, gradient_flow, jacobian, loss_is, on_path, path
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
@@ -84,17 +85,12 @@ def derive(dims):
 
 def control():
     """On the bowl the h² coefficient ½Hg = ½θ is not 0: GD and GF do not agree to O(h³)."""
-    for n in (1, 2):
-        loss = generic_loss(n)
-        curve = path(n)
-        bowl = loss_is_bowl(loss)
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ [h^2]\big(\theta(t+h) - \theta_1\big) = 0",
-            justification="would hold if GD and GF agreed to O(h³) on the bowl",
-            residual=_flow_coefficients(curve)[1],
-            assumes=(gradient_flow(loss, curve), bowl),
-            dimension=n,
-        )
+    return on_the_bowl(
+        r"[h^2]\big(\theta(t+h) - \theta_1\big) = 0",
+        "would hold if GD and GF agreed to O(h³) on the bowl",
+        lambda loss, curve: _flow_coefficients(curve)[1],
+        along_flow=True,
+    )
 
 
 PROOF = Proof(

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import coordinates, difference, dot, generic_loss, loss_is, loss_is_bowl, symbols_vector
+from ._calculus import coordinates, difference, dot, generic_loss, loss_is, symbols_vector
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
@@ -73,16 +74,11 @@ def derive(dims):
 
 def control():
     """For every loss? On the bowl with E* = 0 the Polyak step lands at θ/2, where E = ‖θ‖²/8."""
-    for n in (1, 2):
-        loss = generic_loss(n)
-        _, landed = clr_landing(loss, sp.Integer(0))
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ E(\theta - h g) = 0 \text{ for } h = E/\lVert g\rVert^2",
-            justification="would hold if the corridor learning rate reached E* in one step for every loss",
-            residual=landed,
-            assumes=(loss_is_bowl(loss),),
-            dimension=n,
-        )
+    return on_the_bowl(
+        r"E(\theta - h g) = 0 \text{ for } h = E/\lVert g\rVert^2",
+        "would hold if the corridor learning rate reached E* in one step for every loss",
+        lambda loss, _: clr_landing(loss, sp.Integer(0))[1],
+    )
 
 
 PROOF = Proof(

@@ -8,7 +8,8 @@ d/dt ‖g‖² = 0, so E(θ(t)) is the affine function with value E(θ₀) and s
 
 from __future__ import annotations
 
-from ._calculus import T, corridor, difference, dot, generic_loss, gradient_flow, loss_is_bowl, on_path, path
+from ._calculus import T, corridor, difference, dot, generic_loss, gradient_flow, on_path, path
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
@@ -55,17 +56,12 @@ def derive(dims):
 
 def control():
     """On the bowl, d²E/dt² along GF is 2‖θ‖², not 0: E(θ(t)) = ½‖θ₀‖² e^{−2t}."""
-    for n in (1, 2):
-        loss = generic_loss(n)
-        curve = path(n)
-        bowl = loss_is_bowl(loss)
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \tfrac{d^2}{dt^2} E(\theta(t)) = 0",
-            justification="would hold if E(θ(t)) were affine in t for every loss",
-            residual=on_path(loss.E, loss.theta, curve).diff(T, 2),
-            assumes=(gradient_flow(loss, curve), bowl),
-            dimension=n,
-        )
+    return on_the_bowl(
+        r"\tfrac{d^2}{dt^2} E(\theta(t)) = 0",
+        "would hold if E(θ(t)) were affine in t for every loss",
+        lambda loss, curve: on_path(loss.E, loss.theta, curve).diff(T, 2),
+        along_flow=True,
+    )
 
 
 PROOF = Proof(

@@ -23,8 +23,8 @@ from ._calculus import (
     jacobian,
     lie_derivative,
     lie_series_licence,
-    loss_is_bowl,
 )
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF", "coefficient_of", "lie_series"]
@@ -94,17 +94,11 @@ def derive(dims):
 
 def control():
     """On the bowl f₁ = −½Hg = −½θ: GD is implicitly regularised there."""
-    h = sp.Symbol("h")
-    for n in (1, 2):
-        loss = generic_loss(n)
-        f1, _ = modified_field(loss, h)
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ f_1 = 0",
-            justification="would hold if GD had no implicit regularization on the bowl",
-            residual=f1,
-            assumes=(loss_is_bowl(loss),),
-            dimension=n,
-        )
+    return on_the_bowl(
+        r"f_1 = 0",
+        "would hold if GD had no implicit regularization on the bowl",
+        lambda loss, _: modified_field(loss, sp.Symbol("h"))[0],
+    )
 
 
 def lie_series(field, theta, h, order):

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import corridor, difference, generic_loss, lie_derivative, loss_is_bowl
+from ._calculus import corridor, difference, generic_loss, lie_derivative
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 from .modified_equation import coefficient_of, lie_series
 
@@ -82,15 +83,11 @@ def derive(dims):
 
 def control():
     """On the bowl L_{−g}²θ = Hg = θ: GD's first modified term −½θ is a real regulariser."""
-    for n in (1, 2):
-        loss = generic_loss(n)
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ L_{-g}^2\theta = 0",
-            justification="would hold if there were no implicit regularization off corridors",
-            residual=_powers(loss, 2)[1],
-            assumes=(loss_is_bowl(loss),),
-            dimension=n,
-        )
+    return on_the_bowl(
+        r"L_{-g}^2\theta = 0",
+        "would hold if there were no implicit regularization off corridors",
+        lambda loss, _: _powers(loss, 2)[1],
+    )
 
 
 PROOF = Proof(
