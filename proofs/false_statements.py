@@ -51,6 +51,17 @@ def _false(name: str, title: str):
     return register
 
 
+def _along_flow(claim: str, why: str, residual, more=lambda loss: ()):
+    """The false claim along GF in n = 1, 2: ``residual(loss, curve)`` with θ̇ = −g and the hypotheses ``more(loss)``."""
+    for n in (1, 2):
+        loss, curve = generic_loss(n), path(n)
+        yield Step(claim, why, residual(loss, curve), assumes=(gradient_flow(loss, curve), *more(loss)), dimension=n)
+
+
+def _level_function(loss):
+    return sp.Function("f")(*loss.theta)
+
+
 @_false("gd-gf-on-bowl", "GD = GF on the bowl ½‖θ‖²")
 def _gd_gf_on_bowl(dims):
     for n in (1, 2):
@@ -71,33 +82,25 @@ def _clr_every_loss(dims):
 
 @_false("affine-loss-every-loss", "E(θ(t)) is affine in t for every loss")
 def _affine_every_loss(dims):
-    for n in (1, 2):
-        loss = generic_loss(n)
-        curve = path(n)
-        yield Step(r"\tfrac{d^2}{dt^2} E(\theta(t)) = 0", "false: 2gᵀHg ≠ 0 off corridors",
-                   on_path(loss.E, loss.theta, curve).diff(T, 2), assumes=(gradient_flow(loss, curve),), dimension=n)
+    return _along_flow(r"\tfrac{d^2}{dt^2} E(\theta(t)) = 0", "false: 2gᵀHg ≠ 0 off corridors",
+                       lambda loss, curve: on_path(loss.E, loss.theta, curve).diff(T, 2))
 
 
 @_false("invariance-without-tangency", "{f = 0} is GF-invariant without tangency")
 def _invariance_without_tangency(dims):
-    for n in (1, 2):
-        loss = generic_loss(n)
-        f = sp.Function("f")(*loss.theta)
-        curve = path(n)
-        on_level_set = Eliminate("θ is a point of S = {f = 0}", "f(\\theta) = 0", equations=(f,), unknowns=(f,))
-        yield Step(r"\tfrac{d}{dt} f(\theta(t)) = 0 \text{ on } S", "false: −∇f·g ≠ 0 without tangency",
-                   on_path(f, loss.theta, curve).diff(T), assumes=(gradient_flow(loss, curve), on_level_set),
-                   dimension=n)
+    def on_level_set(loss):
+        f = _level_function(loss)
+        return (Eliminate("θ is a point of S = {f = 0}", "f(\\theta) = 0", equations=(f,), unknowns=(f,)),)
+
+    return _along_flow(r"\tfrac{d}{dt} f(\theta(t)) = 0 \text{ on } S", "false: −∇f·g ≠ 0 without tangency",
+                       lambda loss, curve: on_path(_level_function(loss), loss.theta, curve).diff(T), on_level_set)
 
 
 @_false("gradient-flow-sign", "d/dt g(θ(t)) = +Hg along GF")
 def _gradient_flow_sign(dims):
-    for n in (1, 2):
-        loss = generic_loss(n)
-        curve = path(n)
-        yield Step(r"\tfrac{d}{dt} g(\theta(t)) = +H g", "false: the sign of Lemma 2.8 flipped",
-                   difference(on_path(loss.g, loss.theta, curve).diff(T), on_path(loss.Hg, loss.theta, curve)),
-                   assumes=(gradient_flow(loss, curve),), dimension=n)
+    return _along_flow(r"\tfrac{d}{dt} g(\theta(t)) = +H g", "false: the sign of Lemma 2.8 flipped",
+                       lambda loss, curve: difference(on_path(loss.g, loss.theta, curve).diff(T),
+                                                      on_path(loss.Hg, loss.theta, curve)))
 
 
 @_false("missing-half", "Hg = ∇‖g‖²")
