@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import math
+import multiprocessing
+import sys
 import time
 
 from corridors.budgets import TimeBudget
@@ -114,16 +116,30 @@ def run(names=None, *, timeout: float | None = None, jobs: int = 1) -> tuple[Pro
     selected = select(names)
     if jobs <= 1 or len(selected) <= 1:
         return tuple(check_proof(proof, timeout=limit) for proof in selected)
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # Longest first keeps both workers busy to the end; each worker enforces its own CPU limit.
     names_in_order = [proof.name for proof in selected]
     by_cost = sorted(names_in_order, key=lambda name: -_EXPECTED_CPU.get(name, 1.0))
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=min(jobs, len(selected)), mp_context=context) as pool:
         done = dict(zip(by_cost, pool.map(_check_named, by_cost, [limit] * len(by_cost))))
     return tuple(done[name] for name in names_in_order)
+
+
+def _start_method() -> str | None:
+    """How to start workers: fork (they inherit the imported SymPy) unless JAX is loaded.
+
+    Forking a process in which JAX runs threads can leave the child blocked
+    on a lock that a thread of the parent held (JAX warns of it), e.g. when
+    the child collects an inherited array. Then the workers come from a clean
+    forkserver process (or spawn, where there is none), at the cost of
+    importing SymPy once more.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and "jax" not in sys.modules:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else None
 
 
 def _check_named(name: str, limit: float) -> ProofResult:

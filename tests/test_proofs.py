@@ -288,6 +288,18 @@ def test_workers_give_the_same_verdicts(cheap_results):
     ]
 
 
+def test_workers_do_not_fork_a_process_running_jax():
+    # JAX's threads do not survive a fork; a worker forked from them can block forever.
+    code = (
+        "import jax.numpy as jnp, proofs; jnp.ones(3).block_until_ready(); "
+        f"print([r.status.value for r in proofs.run({CHEAP!r}, jobs=2)])"
+    )
+    completed = _run("-c", code)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["['proved',", "'proved']"]
+    assert "fork" not in completed.stderr, completed.stderr
+
+
 # --- the command line ------------------------------------------------------------------------
 def test_python_m_proofs_json():
     completed = _run("-m", "proofs", *CHEAP, "--json", "--jobs", "1")
