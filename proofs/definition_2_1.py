@@ -23,11 +23,11 @@ from ._calculus import (
     generic_loss,
     gradient,
     gradient_flow,
-    loss_is_bowl,
     on_path,
     path,
     symbols_vector,
 )
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 
 __all__ = ["PROOF"]
@@ -91,19 +91,15 @@ def derive(dims):
 
 def control():
     """On the bowl E = ½‖θ‖² (H g = θ ≠ 0) the line θ₀ − t g(θ₀) does not solve GF."""
-    for n in (1, 2):
-        loss = generic_loss(n)
-        bowl = loss_is_bowl(loss)
+
+    def off_the_line(loss, _):
         line = {v: v - T * gv for v, gv in zip(loss.theta, loss.g)}  # θ₀ − t g(θ₀), θ₀ = θ
         velocity = -loss.g  # d/dt of the line
-        on_line = loss.g.applyfunc(lambda e: e.subs(line, simultaneous=True))
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \tfrac{d}{dt}(\theta_0 - t g_0) = -g(\theta_0 - t g_0)",
-            justification="would hold if the bowl were a corridor",
-            residual=difference(velocity, -on_line),
-            assumes=(bowl,),
-            dimension=n,
-        )
+        return difference(velocity, -loss.g.applyfunc(lambda e: e.subs(line, simultaneous=True)))
+
+    return on_the_bowl(
+        r"\tfrac{d}{dt}(\theta_0 - t g_0) = -g(\theta_0 - t g_0)", "would hold if the bowl were a corridor", off_the_line
+    )
 
 
 PROOF = Proof(

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ._calculus import T, along_line, corridor, difference, generic_loss, loss_is, loss_is_bowl, on_path, path
+from ._calculus import T, along_line, corridor, difference, generic_loss, loss_is, on_path, path
+from ._controls import on_the_bowl
 from ._steps import Control, Proof, Step
 from ._hypotheses import Substitute
 
@@ -77,17 +78,11 @@ def derive(dims):
 
 def control():
     """On the bowl: the induction step fails, and one GD step misses the exact flow θ₀e^{−h}."""
-    for n in (1, 2):
-        loss = generic_loss(n)
-        bowl = loss_is_bowl(loss)
-        _, residual = induction_step(loss)
-        yield Step(
-            claim=r"E = \tfrac12\lVert\theta\rVert^2:\ \theta_{k+1} = \ell\big((k+1)h\big)",
-            justification="the induction step without the corridor (g is not constant on ℓ)",
-            residual=residual,
-            assumes=(bowl,),
-            dimension=n,
-        )
+    yield from on_the_bowl(
+        r"\theta_{k+1} = \ell\big((k+1)h\big)",
+        "the induction step without the corridor (g is not constant on ℓ)",
+        lambda loss, _: induction_step(loss)[1],
+    )
     loss = generic_loss(1)
     (x,) = loss.theta
     curve = sp.Function("z")
