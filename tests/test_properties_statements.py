@@ -113,7 +113,7 @@ def test_symbolic_and_numeric_hg_agree(drawn):
 def test_gradient_changes_at_rate_minus_hg_along_the_flow(drawn):
     case, point = drawn
     theta = as_array(point)
-    grad = jax.grad(case.jax_loss)
+    grad = jax.grad(loss)
     g = grad(theta)
     eps = 1e-5  # central difference along the flow direction −g: error O(eps²)
     rate = (grad(theta - eps * g) - grad(theta + eps * g)) / (2 * eps)
@@ -162,17 +162,38 @@ def test_gd_equals_gf_on_corridors_for_any_h_and_n(drawn, h, n):
 @given(with_point(any_non_corridor, "points_outside"))
 def test_one_step_gap_is_second_order_off_corridors(drawn):
     case, point = drawn
-    theta = as_array(point)
-    # Small steps keep the O(h³) term out of the fit; tight tolerances keep the integrator's
-    # error (~rtol·‖θ‖) far below the h² gap.
-    steps = np.array([1e-3, 5e-4, 2.5e-4])
+    assume(_check_one_step_gap(case.jax_loss, as_array(point)))  # False: too small to measure here
+
+
+def test_regression_the_gap_slope_on_a_steep_quartic():
+    # Found at a random seed: with fixed h = 1e-3 the O(h³) term bent the fitted slope to 1.90 here.
+    quartic = lambda t: t[0] ** 4 + t[0] ** 2 + 2 * t[1] ** 4 + t[1] ** 2  # noqa: E731
+    assert _check_one_step_gap(quartic, jnp.array([0.0, 4.0]))
+
+
+def _check_one_step_gap(loss, theta) -> bool:
+    """Assert that GD's one-step gap to GF is ½h²‖Hg‖ to second order; False if it cannot be measured."""
+    # The gap is ½h²‖Hg‖ − (h³/6) D(Hg)g + O(h⁴): the O(h³) term stays out of the fit only if
+    # h ≪ κ = ‖D(Hg)g‖ / ‖Hg‖, which is large where the loss is steep (a quartic at θ₂ = 4 has
+    # κ ≈ 650, and h = 1e-3 bent the slope to 1.90). So h is scaled to κ; tight tolerances keep
+    # the integrator's error (~rtol·‖θ‖) far below the h² gap.
+    grad = jax.grad(loss)
+    hg = lambda t: jax.jvp(grad, (t,), (grad(t),))[1]  # noqa: E731
+    hg0, dhg = jax.jvp(hg, (theta,), (grad(theta),))
+    kappa = float(jnp.linalg.norm(dhg) / jnp.linalg.norm(hg0))
+    h0 = min(1e-3, 1e-2 / kappa) if np.isfinite(kappa) and kappa > 0 else 1e-3
+    steps = h0 * np.array([1.0, 0.5, 0.25])
+    # Measurable: the smallest gap must stand far above the integrator's error.
+    if 0.5 * steps[-1] ** 2 * float(jnp.linalg.norm(hg0)) <= 1e-8 * max(1.0, float(jnp.linalg.norm(theta))):
+        return False
     gaps = np.array([
-        float(numeric.gd_vs_gf(case.jax_loss, theta, h, 1, rtol=1e-13, atol=1e-15).drift[1]) for h in steps
+        float(numeric.gd_vs_gf(loss, theta, h, 1, rtol=1e-13, atol=1e-15).drift[1]) for h in steps
     ])
     slope = np.polyfit(np.log(steps), np.log(gaps), 1)[0]
     assert abs(slope - 2) < 0.1  # the gap is O(h²) ...
-    predicted = 0.5 * steps[-1] ** 2 * float(jnp.linalg.norm(numeric.hg(case.jax_loss, theta).hg))
+    predicted = 0.5 * steps[-1] ** 2 * float(jnp.linalg.norm(numeric.hg(loss, theta).hg))
     assert gaps[-1] == pytest.approx(predicted, rel=0.05)  # ... with constant ½‖H g‖
+    return True
 
 
 # --- the corridor learning rate -------------------------------------------------------------
