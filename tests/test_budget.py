@@ -70,7 +70,10 @@ def test_singular_is_stopped_at_the_cpu_limit_and_its_time_counts():
     busy = "int i; int s; for (i = 1; i < 2000000000; i++) { s = s + 1; } print(s);"
     with pytest.raises(BudgetExceeded):
         run_singular(busy, budget=TimeBudget(1.0))
-    assert cpu_seconds() - before >= 0.9  # Singular's own CPU time was counted
+    # Singular's own CPU time was counted: this process alone spends a few hundredths of a second
+    # here. The kernel stops the child at 1 s of CPU by its own clock, which rusage usually
+    # reports as 0.99-1.01 s; once, on a loaded VM, it reported 0.57 s. Hence the wide margin.
+    assert cpu_seconds() - before >= 0.25
     assert run_singular('print("@ok 1");', budget=TimeBudget(5.0)) == [("ok", "1")]
 
 

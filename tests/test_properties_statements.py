@@ -113,7 +113,7 @@ def test_symbolic_and_numeric_hg_agree(drawn):
 def test_gradient_changes_at_rate_minus_hg_along_the_flow(drawn):
     case, point = drawn
     theta = as_array(point)
-    grad = jax.grad(loss)
+    grad = jax.grad(case.jax_loss)
     g = grad(theta)
     eps = 1e-5  # central difference along the flow direction −g: error O(eps²)
     rate = (grad(theta - eps * g) - grad(theta + eps * g)) / (2 * eps)
